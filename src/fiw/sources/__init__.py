@@ -1,0 +1,1 @@
+"""Readers for the official Freedom House workbooks, and country identity."""
