@@ -23,6 +23,9 @@ class ParseError(ValueError):
         found = f"found {shown!r}" if shown else "found an empty line or the end of the page"
         return f"{where}line {self.line_number}: expected {self.expected}; {found}"
 
+    def __reduce__(self) -> tuple[type, tuple[int, str, str, str | None]]:
+        return (type(self), (self.line_number, self.line, self.expected, self.source))
+
     def with_source(self, source: str) -> ParseError:
         """The same error naming the file it came from."""
         self.source = source
@@ -38,6 +41,9 @@ class RefusedPage(ParseError):
     ) -> None:
         self.reason = reason
         super().__init__(line_number, line, reason, source)
+
+    def __reduce__(self) -> tuple[type, tuple[int, str, str, str | None]]:
+        return (type(self), (self.line_number, self.line, self.reason, self.source))
 
     def _message(self) -> str:
         where = f"{self.source}, " if self.source else ""

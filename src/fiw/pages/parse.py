@@ -391,7 +391,7 @@ class _Parser:
         return i
 
     def _question(self, i: int, code: str) -> tuple[str, int, int]:
-        line = self.lines[i].translate(_MINUS).strip() if i < self.n else ""
+        line = self.lines[i].replace("\xa0", " ").strip() if i < self.n else ""
         head, _, max_token = line.rpartition(" ")
         question, _, score_token = head.rpartition(" ")
         score, top = _artifact(score_token), _artifact(max_token)
@@ -415,7 +415,7 @@ class _Parser:
             if head_score is None:
                 raise self._error(i, f"'Add Q', '{Q_TITLE}' or 'Add Q {Q_TITLE} -3.00-3'")
         i = self._skip_blank(i + 1)
-        line = self.lines[i].translate(_MINUS).strip() if i < self.n else ""
+        line = self.lines[i].replace("\xa0", " ").strip() if i < self.n else ""
         parts = line.rsplit(" ", 3)
         question_score: int | None = None
         if len(parts) == 4 and parts[2] == "/" and _int(parts[3]) == 0:

@@ -89,7 +89,6 @@ def render_text(report: Report) -> str:
     if edition is not None:
         block(f"Key Developments in {edition - 1}", [])
         if report.key_developments:
-            out.pop()
             for item in report.key_developments:
                 add(f"  • {item}")
             add("")
