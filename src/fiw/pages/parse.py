@@ -143,8 +143,10 @@ class _Parser:
     def _standing(self, i: int, what: str) -> Standing:
         """'23 100 Not Free' (or '23 100 not free' in the footer)."""
         parts = _key(self.lines[i] if i < self.n else "").split(" ", 2)
-        total = _int(parts[0]) if parts else None
-        status = _STATUSES.get(parts[2].casefold()) if len(parts) == 3 else None
+        if len(parts) != 3:
+            raise self._error(i, f"{what} as 'SCORE 100 STATUS', e.g. '23 100 Not Free'")
+        total = _int(parts[0])
+        status = _STATUSES.get(parts[2].casefold())
         if total is None or parts[1] != "100" or status is None:
             raise self._error(i, f"{what} as 'SCORE 100 STATUS', e.g. '23 100 Not Free'")
         return Standing(total, status)
@@ -178,8 +180,8 @@ class _Parser:
             raise RefusedPage(
                 i + 1, line, "a Nations in Transit report, not a Freedom in the World page"
             )
-        rest = (_key(x) for x in self.lines[i:])
-        if not any(_is_block(k) and k.endswith(" Overview") for k in rest):
+        rest = [_key(x) for x in self.lines[i:]]
+        if SEE_ALL in rest and not any(_is_block(k) and k.endswith(" Overview") for k in rest):
             raise RefusedPage(
                 i + 1,
                 line,
