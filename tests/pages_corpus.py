@@ -29,7 +29,7 @@ def report_page_files() -> list[Path]:
     pages = sorted(shared("data", "pages").glob("*/*.txt"))
     assert len(pages) == 1228, f"expected 1,228 corpus pages under {shared('data', 'pages')}"
     variants = shared("data", "page-variants")
-    return pages + [variants / "2018-capital-combined.txt", variants / "2024-territory.txt"]
+    return [*pages, variants / "2018-capital-combined.txt", variants / "2024-territory.txt"]
 
 
 @cache

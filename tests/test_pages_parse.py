@@ -87,10 +87,10 @@ def _mismatches(check: str) -> list[str]:
                 "pr": r.pr,
                 "cl": r.cl,
                 "total": r.total,
-                "last_year": r.last_year and {"total": r.last_year.total,
-                                              "status": r.last_year.status.value},
-                "site_latest": r.site_latest and {"total": r.site_latest.total,
-                                                  "status": r.site_latest.status.value},
+                "last_year": r.last_year
+                and {"total": r.last_year.total, "status": r.last_year.status.value},
+                "site_latest": r.site_latest
+                and {"total": r.site_latest.total, "status": r.site_latest.status.value},
                 "internet_freedom": r.internet_freedom
                 and {"total": r.internet_freedom.total, "status": r.internet_freedom.status.value},
                 "add_q": r.add_q.score if r.add_q else None,
@@ -140,8 +140,14 @@ def test_corpus_pages_match_the_official_workbook() -> None:
         matched += 1
         published = row.published
         got = (r.scores, r.q, r.pr, r.cl, r.total, r.status)
-        want = (dict(row.scores), row.q, published["PR"], published["CL"],
-                published["Total"], published["Status"])
+        want = (
+            dict(row.scores),
+            row.q,
+            published["PR"],
+            published["CL"],
+            published["Total"],
+            published["Status"],
+        )
         if got != want:
             bad.append(f"{page.path}: page {got[1:]} != workbook {want[1:]}")
     assert matched == 1228
@@ -162,16 +168,31 @@ def test_the_q_forms_of_every_edition_are_read() -> None:
 def test_2024_territory_header() -> None:
     r = parse_file(shared("data", "page-variants", "2024-territory.txt"))
     assert (r.country, r.edition, r.territory, r.total, r.pr, r.q) == (
-        "Freedonia", 2024, True, 13, -2, 3)
+        "Freedonia",
+        2024,
+        True,
+        13,
+        -2,
+        3,
+    )
     assert [n.label for n in r.notes] == ["Population", "Note"]
     assert r.problems == ()
 
 
-REFUSED = ["refuse-empty", "refuse-freedom-on-the-net", "refuse-layout-2017",
-           "refuse-nations-in-transit", "refuse-stub"]
-REASON = {"refuse-empty": "empty", "refuse-freedom-on-the-net": "Freedom on the Net",
-          "refuse-layout-2017": "2018 edition", "refuse-nations-in-transit": "Nations in Transit",
-          "refuse-stub": "stub"}
+REFUSED = [
+    "refuse-empty",
+    "refuse-freedom-on-the-net",
+    "refuse-layout-2017",
+    "refuse-nations-in-transit",
+    "refuse-stub",
+]
+REASON = {
+    "refuse-empty": "empty",
+    "refuse-freedom-on-the-net": "Freedom on the Net",
+    "refuse-layout-2017": "2018 edition",
+    "refuse-nations-in-transit": "Nations in Transit",
+    "refuse-stub": "stub",
+}
 
 
 @pytest.mark.parametrize("name", REFUSED)
@@ -192,7 +213,9 @@ def test_refused_pages(name: str) -> None:
     [
         lambda t: t.replace("\n", "\r\n"),
         lambda t: t.replace("\n\n", "\n\n\n\n"),
-        lambda t: t.replace(" pts0-4", "\xa0pts0-4").replace("Political Rights 5", "Political\xa0Rights  5"),
+        lambda t: t.replace(" pts0-4", "\xa0pts0-4").replace(
+            "Political Rights 5", "Political\xa0Rights  5"
+        ),
         lambda t: t.replace("Last Year's", "Last Year’s"),
         lambda t: t.replace("CL Civil Liberties 18 60", "CL  Civil Liberties 18  60  "),
         lambda t: "\ufeff" + t,
@@ -210,7 +233,7 @@ def test_scraping_noise_is_tolerated(mangle: object) -> None:
 
 def _without_key_developments(text: str) -> str:
     start = text.index("header2 Key Developments")
-    return text[:start] + text[text.index("PR Political Rights\n"):]
+    return text[:start] + text[text.index("PR Political Rights\n") :]
 
 
 def test_edition_from_option_then_file_name() -> None:
@@ -330,7 +353,7 @@ def test_truncated_page_is_a_parse_error() -> None:
     assert "G2" in info.value.expected
 
 
-# --- fuzzing ---------------------------------------------------------------------------------------
+# --- fuzzing ------------------------------------------------------------------------------
 
 FUZZ_PAGES = ["2018/bahrain.txt", "2020/bahrain.txt", "2022/bahrain.txt", "2019/india.txt"]
 

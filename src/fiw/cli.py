@@ -96,6 +96,7 @@ def score_command(
     out.print(table)
     out.print(f"Status: [bold]{result.status}[/bold]")
 
+
 # --- pages ---------------------------------------------------------------------------------
 
 

@@ -57,8 +57,7 @@ def check(report: Report, where: Mapping[str, int] | None = None) -> list[Proble
         sums = " + ".join(f"{c} {subtotals[c]}" for c in "ABC")
         problems.append(
             Problem(
-                f"the header gives PR {report.pr}, but the indicators give {result.pr} "
-                f"({sums}{q})",
+                f"the header gives PR {report.pr}, but the indicators give {result.pr} ({sums}{q})",
                 at("pr"),
             )
         )

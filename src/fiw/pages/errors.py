@@ -36,9 +36,7 @@ class ParseError(ValueError):
 class RefusedPage(ParseError):
     """Input that is not a Freedom in the World country report fiw can read, and why."""
 
-    def __init__(
-        self, line_number: int, line: str, reason: str, source: str | None = None
-    ) -> None:
+    def __init__(self, line_number: int, line: str, reason: str, source: str | None = None) -> None:
         self.reason = reason
         super().__init__(line_number, line, reason, source)
 

@@ -14,7 +14,8 @@ from typing import Any
 from fiw.methodology import Status
 
 INDICATOR_CODES: tuple[str, ...] = tuple(
-    f"{letter}{n}" for letter, count in zip("ABCDEFG", (3, 4, 3, 4, 3, 4, 4), strict=True)
+    f"{letter}{n}"
+    for letter, count in zip("ABCDEFG", (3, 4, 3, 4, 3, 4, 4), strict=True)
     for n in range(1, count + 1)
 )
 
@@ -174,7 +175,11 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "indicators": indicators,
         "add_q": None
         if add_q is None
-        else {"question": add_q.question, "score": add_q.score, "paragraphs": list(add_q.paragraphs)},
+        else {
+            "question": add_q.question,
+            "score": add_q.score,
+            "paragraphs": list(add_q.paragraphs),
+        },
         "site_latest": _standing_json(report.site_latest),
         "internet_freedom": _standing_json(report.internet_freedom),
         "problems": [{"message": p.message, "lines": list(p.lines)} for p in report.problems],
@@ -237,7 +242,9 @@ def report_from_json(data: Any) -> Report:
     missing = [c for c in INDICATOR_CODES if c not in raw_indicators]
     extra = [c for c in raw_indicators if c not in INDICATOR_CODES]
     if missing or extra:
-        raise ReportFormatError("indicators", f"the 25 codes A1 … G4 (missing {missing}, unknown {extra})")
+        raise ReportFormatError(
+            "indicators", f"the 25 codes A1 … G4 (missing {missing}, unknown {extra})"
+        )
     indicators = []
     for code in INDICATOR_CODES:
         where = f"indicators.{code}"

@@ -40,7 +40,11 @@ def _categories() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(code, "A Electoral Process", indicator codes) for A … G, from the methodology data."""
     index = load_index("fiw")
     return tuple(
-        (c.code, f"{c.code} {c.name}", tuple(i.code for i in index.indicators if i.category == c.code))
+        (
+            c.code,
+            f"{c.code} {c.name}",
+            tuple(i.code for i in index.indicators if i.category == c.code),
+        )
         for c in index.categories
     )
 
@@ -247,7 +251,11 @@ class _Parser:
         if p.pr is None or p.cl is None:
             if i >= n:
                 self._refuse_unknown(self.n - 1, _key(lines[-1]))
-            missing = "'PR Political Rights SCORE 40'" if p.pr is None else "'CL Civil Liberties SCORE 60'"
+            missing = (
+                "'PR Political Rights SCORE 40'"
+                if p.pr is None
+                else "'CL Civil Liberties SCORE 60'"
+            )
             raise self._error(i, f"{missing} in the page header")
         return i
 
@@ -385,9 +393,7 @@ class _Parser:
                         change = score_change(para)
                         if change is not None:
                             break
-                p.indicators.append(
-                    Indicator(ind, question, score, top, tuple(paragraphs), change)
-                )
+                p.indicators.append(Indicator(ind, question, score, top, tuple(paragraphs), change))
         if not self._is_footer(i, key):
             raise self._error(i, "the footer 'On COUNTRY' after G4")
         return i
@@ -425,7 +431,7 @@ class _Parser:
         else:
             question, _, token = line.rpartition(" ")
             question_score = _artifact(token)
-        if question_score is None and head_score is None or _key(line) == "CL Civil Liberties":
+        if (question_score is None and head_score is None) or _key(line) == "CL Civil Liberties":
             raise self._error(i, "Q's question ending in its score, e.g. '… -2.00-2' or '… −3 / 0'")
         if question_score is None:
             question = line
@@ -500,8 +506,12 @@ def parse_page(
     problems = page.problems
     candidates: list[tuple[str, int]] = []
     if page.kd_year is not None:
-        candidates.append((f"'Key Developments in {page.kd_year}' (line {page.where['edition']})",
-                           page.kd_year + 1))
+        candidates.append(
+            (
+                f"'Key Developments in {page.kd_year}' (line {page.where['edition']})",
+                page.kd_year + 1,
+            )
+        )
     if edition is not None:
         candidates.append(("--edition", edition))
     if source is not None:
@@ -511,8 +521,12 @@ def parse_page(
     resolved = candidates[0][1] if candidates else None
     if len({year for _, year in candidates}) > 1:
         said = "; ".join(f"{what} says {year}" for what, year in candidates)
-        problems.append(Problem(f"the edition is unclear: {said}; using {resolved}",
-                                (page.where["edition"],) if "edition" in page.where else ()))
+        problems.append(
+            Problem(
+                f"the edition is unclear: {said}; using {resolved}",
+                (page.where["edition"],) if "edition" in page.where else (),
+            )
+        )
     if resolved is not None and resolved < FIRST_EDITION:
         raise RefusedPage(
             page.where.get("edition", 1),
@@ -561,5 +575,7 @@ def parse_file(path: str | Path, *, edition: int | None = None) -> Report:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ParseError(1, "", f"UTF-8 text ({exc.reason} at byte {exc.start})", str(path)) from None
+        raise ParseError(
+            1, "", f"UTF-8 text ({exc.reason} at byte {exc.start})", str(path)
+        ) from None
     return parse_page(text, edition=edition, source=path)

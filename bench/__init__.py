@@ -1,0 +1,1 @@
+"""fiw's benchmarks: each module exposes `run() -> list[dict]` of result rows."""

@@ -1,0 +1,76 @@
+"""Page parsing and rendering throughput over the whole corpus (FIW_SHARED/data/pages)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fiw.pages import parse_page
+from fiw.pages.batch import page_files, parse_folder
+from fiw.pages.render import render_html, render_text
+from fiw.settings import get_settings
+
+
+def _best(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The fastest of `repeat` runs, in seconds (the least disturbed by other work)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run() -> list[dict[str, object]]:
+    folder: Path = get_settings().fiw_pages_dir
+    files = page_files(folder)
+    if not files:
+        raise SystemExit(f"no pages under {folder}: set FIW_SHARED or FIW_PAGES_DIR")
+    texts = [(p, p.read_text(encoding="utf-8")) for p in files]
+    n = len(texts)
+
+    def parse_all() -> None:
+        for path, text in texts:
+            parse_page(text, source=path)
+
+    parse_s = _best(parse_all)
+    reports = [parse_page(text, source=path) for path, text in texts]
+    text_s = _best(lambda: [render_text(r) for r in reports])
+    html_s = _best(lambda: [render_html(r) for r in reports], repeat=1)
+    cores = os.cpu_count() or 1
+    folder_s = _best(lambda: sum(1 for _ in parse_folder(folder)), repeat=2)
+    serial_s = _best(lambda: sum(1 for _ in parse_folder(folder, workers=1)), repeat=2)
+    return [
+        {
+            "benchmark": f"parse + check {n} pages (text in memory), one core",
+            "value": round(n / parse_s),
+            "unit": "pages/s",
+            "target": ">= 1500",
+        },
+        {
+            "benchmark": f"fiw parse DIR: read + parse {n} files, one process",
+            "value": round(n / serial_s),
+            "unit": "pages/s",
+            "target": "-",
+        },
+        {
+            "benchmark": f"fiw parse DIR: read + parse {n} files, {cores} processes",
+            "value": round(n / folder_s),
+            "unit": "pages/s",
+            "target": "faster than one process",
+        },
+        {
+            "benchmark": "render page text, one core",
+            "value": round(n / text_s),
+            "unit": "pages/s",
+            "target": "-",
+        },
+        {
+            "benchmark": "render standalone HTML, one core",
+            "value": round(n / html_s),
+            "unit": "pages/s",
+            "target": "-",
+        },
+    ]
