@@ -1,1 +1,0 @@
-"""fiw's benchmarks: each module exposes `run() -> list[dict]` of result rows."""
