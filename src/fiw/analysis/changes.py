@@ -32,8 +32,13 @@ class TotalChange:
         return self.after - self.before
 
     def to_dict(self) -> dict[str, Any]:
-        return {"country": self.country, "id": self.id, "from": self.before, "to": self.after,
-                "change": self.change}
+        return {
+            "country": self.country,
+            "id": self.id,
+            "from": self.before,
+            "to": self.after,
+            "change": self.change,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,13 @@ class NetDecline:
         return self.declined - self.improved
 
     def to_dict(self) -> dict[str, Any]:
-        return {"edition": self.edition, "improved": self.improved, "declined": self.declined,
-                "unchanged": self.unchanged, "net_decline": self.net_decline}
+        return {
+            "edition": self.edition,
+            "improved": self.improved,
+            "declined": self.declined,
+            "unchanged": self.unchanged,
+            "net_decline": self.net_decline,
+        }
 
 
 @dataclass(frozen=True)
@@ -116,8 +126,14 @@ class IndicatorMove:
         return self.after - self.before
 
     def to_dict(self) -> dict[str, Any]:
-        return {"country": self.country, "id": self.id, "indicator": self.indicator,
-                "from": self.before, "to": self.after, "change": self.change}
+        return {
+            "country": self.country,
+            "id": self.id,
+            "indicator": self.indicator,
+            "from": self.before,
+            "to": self.after,
+            "change": self.change,
+        }
 
 
 @dataclass(frozen=True)
@@ -148,9 +164,12 @@ class IndicatorChanges:
     tally: tuple[IndicatorTally, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"edition": self.edition, "previous": self.previous,
-                "moves": [m.to_dict() for m in self.moves],
-                "tally": [t.to_dict() for t in self.tally]}
+        return {
+            "edition": self.edition,
+            "previous": self.previous,
+            "moves": [m.to_dict() for m in self.moves],
+            "tally": [t.to_dict() for t in self.tally],
+        }
 
 
 def _paired(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -179,8 +198,9 @@ def _previous_edition(frame: pd.DataFrame, edition: int) -> int:
 
 def _sort_by_change(frame: pd.DataFrame, change: pd.Series) -> pd.DataFrame:
     ordered = frame.assign(_size=change.abs())
-    return ordered.sort_values(["_size", "name", "country_id"], ascending=[False, True, True],
-                               kind="mergesort")
+    return ordered.sort_values(
+        ["_size", "name", "country_id"], ascending=[False, True, True], kind="mergesort"
+    )
 
 
 def _totals(rows: pd.DataFrame) -> tuple[TotalChange, ...]:
@@ -193,8 +213,9 @@ def _totals(rows: pd.DataFrame) -> tuple[TotalChange, ...]:
     )
 
 
-def _build(paired: pd.DataFrame, frame: pd.DataFrame, edition: int, previous: int,
-           territories: bool) -> EditionChanges:
+def _build(
+    paired: pd.DataFrame, frame: pd.DataFrame, edition: int, previous: int, territories: bool
+) -> EditionChanges:
     diff = paired["total"] - paired["total_prev"]
     moved = paired[paired["status"] != paired["status_prev"]].sort_values(
         ["name", "country_id"], kind="mergesort"
@@ -211,7 +232,10 @@ def _build(paired: pd.DataFrame, frame: pd.DataFrame, edition: int, previous: in
         status_changes=tuple(
             StatusChange(name, cid, str(before), str(after))
             for name, cid, before, after in zip(
-                moved["name"], moved["country_id"], moved["status_prev"], moved["status"],
+                moved["name"],
+                moved["country_id"],
+                moved["status_prev"],
+                moved["status"],
                 strict=True,
             )
         ),
@@ -219,8 +243,9 @@ def _build(paired: pd.DataFrame, frame: pd.DataFrame, edition: int, previous: in
     )
 
 
-def edition_changes(scores: pd.DataFrame, edition: int,
-                    territories: bool = False) -> EditionChanges:
+def edition_changes(
+    scores: pd.DataFrame, edition: int, territories: bool = False
+) -> EditionChanges:
     """Who improved, declined or stayed in `edition` against the previous edition.
 
     Countries only, as Freedom House counts them, unless `territories` is true.
@@ -232,8 +257,9 @@ def edition_changes(scores: pd.DataFrame, edition: int,
     return _build(paired, frame, edition, previous, territories)
 
 
-def all_edition_changes(scores: pd.DataFrame,
-                        territories: bool = False) -> tuple[EditionChanges, ...]:
+def all_edition_changes(
+    scores: pd.DataFrame, territories: bool = False
+) -> tuple[EditionChanges, ...]:
     """`edition_changes` for every edition that has a previous one, oldest first."""
     frame = scores_frame(scores, territories)
     editions = sorted(int(e) for e in frame["edition"].unique())
@@ -252,18 +278,19 @@ def net_decline_series(scores: pd.DataFrame, territories: bool = False) -> tuple
     editions = sorted(int(e) for e in frame["edition"].unique())
     paired = _paired(frame, ["total"])
     sign = (paired["total"] - paired["total_prev"]).clip(-1, 1)
-    counts = pd.crosstab(paired["edition"], sign).reindex(index=editions[1:], columns=[-1, 0, 1],
-                                                          fill_value=0)
+    counts = pd.crosstab(paired["edition"], sign).reindex(
+        index=editions[1:], columns=[-1, 0, 1], fill_value=0
+    )
     table: dict[Any, dict[Any, Any]] = counts.to_dict("index")
     return tuple(
-        NetDecline(int(edition), improved=int(row[1]), declined=int(row[-1]),
-                   unchanged=int(row[0]))
+        NetDecline(int(edition), improved=int(row[1]), declined=int(row[-1]), unchanged=int(row[0]))
         for edition, row in table.items()
     )
 
 
-def indicator_changes(scores: pd.DataFrame, edition: int,
-                      territories: bool = False) -> IndicatorChanges:
+def indicator_changes(
+    scores: pd.DataFrame, edition: int, territories: bool = False
+) -> IndicatorChanges:
     """Which of the 25 indicators moved in `edition`, for whom, and a tally per indicator."""
     frame = scores_frame(scores, territories)
     previous = _previous_edition(frame, edition)
@@ -278,19 +305,30 @@ def indicator_changes(scores: pd.DataFrame, edition: int,
     position = {code: i for i, code in enumerate(INDICATORS)}
     long = long.assign(
         _pos=long["indicator"].map(position), _size=(long["after"] - long["before"]).abs()
-    ).sort_values(["_pos", "_size", "name", "country_id"], ascending=[True, False, True, True],
-                  kind="mergesort")
+    ).sort_values(
+        ["_pos", "_size", "name", "country_id"],
+        ascending=[True, False, True, True],
+        kind="mergesort",
+    )
     moves = tuple(
         IndicatorMove(name, cid, code, int(b), int(a))
         for name, cid, code, b, a in zip(
-            long["name"], long["country_id"], long["indicator"], long["before"], long["after"],
+            long["name"],
+            long["country_id"],
+            long["indicator"],
+            long["before"],
+            long["after"],
             strict=True,
         )
     )
     delta = long["after"] - long["before"]
-    grouped = pd.DataFrame(
-        {"indicator": long["indicator"], "up": delta > 0, "down": delta < 0, "net": delta}
-    ).groupby("indicator").sum()
+    grouped = (
+        pd.DataFrame(
+            {"indicator": long["indicator"], "up": delta > 0, "down": delta < 0, "net": delta}
+        )
+        .groupby("indicator")
+        .sum()
+    )
     grouped = grouped.reindex(list(INDICATORS), fill_value=0)
     tally = tuple(
         IndicatorTally(str(code), int(row["up"]), int(row["down"]), int(row["net"]))

@@ -18,8 +18,17 @@ SUBCATEGORIES: tuple[str, ...] = tuple(c.code for c in load_index("fiw").categor
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 IDENTITY = ("country_id", "name", "kind")
-SCORE_COLUMNS = (*IDENTITY, "region", "edition", *INDICATORS, *SUBCATEGORIES, "pr", "cl",
-                 "total", "status")
+SCORE_COLUMNS = (
+    *IDENTITY,
+    "region",
+    "edition",
+    *INDICATORS,
+    *SUBCATEGORIES,
+    "pr",
+    "cl",
+    "total",
+    "status",
+)
 RATING_COLUMNS = (*IDENTITY, "edition", "edition_order", "pr_rating", "cl_rating", "status")
 
 

@@ -41,11 +41,14 @@ class RatingChange:
         return (self.pr_to + self.cl_to) - (self.pr_from + self.cl_from)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"country": self.country, "id": self.id,
-                "pr": {"from": self.pr_from, "to": self.pr_to},
-                "cl": {"from": self.cl_from, "to": self.cl_to},
-                "status": {"from": self.status_from, "to": self.status_to},
-                "change": self.change}
+        return {
+            "country": self.country,
+            "id": self.id,
+            "pr": {"from": self.pr_from, "to": self.pr_to},
+            "cl": {"from": self.cl_from, "to": self.cl_to},
+            "status": {"from": self.status_from, "to": self.status_to},
+            "change": self.change,
+        }
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,16 @@ class RatingChanges:
         return tuple(c for c in self.changes if c.status_from != c.status_to)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"edition": self.edition.label, "edition_order": self.edition.order,
-                "previous": self.previous.label, "compared": self.compared,
-                "improved": self.improved, "declined": self.declined,
-                "status_changes": len(self.status_changes),
-                "changes": [c.to_dict() for c in self.changes]}
+        return {
+            "edition": self.edition.label,
+            "edition_order": self.edition.order,
+            "previous": self.previous.label,
+            "compared": self.compared,
+            "improved": self.improved,
+            "declined": self.declined,
+            "status_changes": len(self.status_changes),
+            "changes": [c.to_dict() for c in self.changes],
+        }
 
 
 @dataclass(frozen=True)
@@ -96,12 +104,19 @@ class StatusShare:
 
     def shares(self) -> dict[str, float]:
         """Percentages, rounded to two decimals half away from zero."""
-        return {s: rounded_ratio(100 * n, self.rated) if self.rated else 0.0
-                for s, n in self.counts.items()}
+        return {
+            s: rounded_ratio(100 * n, self.rated) if self.rated else 0.0
+            for s, n in self.counts.items()
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"edition": self.edition.label, "edition_order": self.edition.order,
-                "rated": self.rated, "counts": dict(self.counts), "shares": self.shares()}
+        return {
+            "edition": self.edition.label,
+            "edition_order": self.edition.order,
+            "rated": self.rated,
+            "counts": dict(self.counts),
+            "shares": self.shares(),
+        }
 
 
 def _paired(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,26 +126,39 @@ def _paired(frame: pd.DataFrame) -> pd.DataFrame:
     return rated.merge(before, on=["country_id", "edition_order"], suffixes=("", "_prev"))
 
 
-def _changes(paired: pd.DataFrame, ref: EditionRef, previous: EditionRef,
-             territories: bool) -> RatingChanges:
+def _changes(
+    paired: pd.DataFrame, ref: EditionRef, previous: EditionRef, territories: bool
+) -> RatingChanges:
     status_moved = paired["status"].fillna("") != paired["status_prev"].fillna("")
     moved = paired[
         (paired["pr_rating"] != paired["pr_rating_prev"])
         | (paired["cl_rating"] != paired["cl_rating_prev"])
         | status_moved
     ]
-    size = (moved["pr_rating"] + moved["cl_rating"] - moved["pr_rating_prev"]
-            - moved["cl_rating_prev"]).abs()
+    size = (
+        moved["pr_rating"] + moved["cl_rating"] - moved["pr_rating_prev"] - moved["cl_rating_prev"]
+    ).abs()
     moved = moved.assign(_size=size).sort_values(
         ["_size", "name", "country_id"], ascending=[False, True, True], kind="mergesort"
     )
-    columns = ["name", "country_id", "pr_rating_prev", "pr_rating", "cl_rating_prev",
-               "cl_rating", "status_prev", "status"]
+    columns = [
+        "name",
+        "country_id",
+        "pr_rating_prev",
+        "pr_rating",
+        "cl_rating_prev",
+        "cl_rating",
+        "status_prev",
+        "status",
+    ]
     changes = tuple(
         RatingChange(
-            country=str(row["name"]), id=str(row["country_id"]),
-            pr_from=int(row["pr_rating_prev"]), pr_to=int(row["pr_rating"]),
-            cl_from=int(row["cl_rating_prev"]), cl_to=int(row["cl_rating"]),
+            country=str(row["name"]),
+            id=str(row["country_id"]),
+            pr_from=int(row["pr_rating_prev"]),
+            pr_to=int(row["pr_rating"]),
+            cl_from=int(row["cl_rating_prev"]),
+            cl_to=int(row["cl_rating"]),
             status_from=None if pd.isna(row["status_prev"]) else str(row["status_prev"]),
             status_to=None if pd.isna(row["status"]) else str(row["status"]),
         )
@@ -139,8 +167,9 @@ def _changes(paired: pd.DataFrame, ref: EditionRef, previous: EditionRef,
     return RatingChanges(ref, previous, territories, changes, compared=len(paired))
 
 
-def rating_changes(ratings: pd.DataFrame, edition: str | int,
-                   territories: bool = False) -> RatingChanges:
+def rating_changes(
+    ratings: pd.DataFrame, edition: str | int, territories: bool = False
+) -> RatingChanges:
     """PR, CL and status changes of `edition` (label or edition_order) against the one before."""
     frame = ratings_frame(ratings, territories)
     ref = resolve_edition(frame, edition)
@@ -152,8 +181,9 @@ def rating_changes(ratings: pd.DataFrame, edition: str | int,
     return _changes(paired, ref, refs[ref.order - 1], territories)
 
 
-def all_rating_changes(ratings: pd.DataFrame,
-                       territories: bool = False) -> tuple[RatingChanges, ...]:
+def all_rating_changes(
+    ratings: pd.DataFrame, territories: bool = False
+) -> tuple[RatingChanges, ...]:
     """`rating_changes` for every edition of the history that follows another, oldest first."""
     frame = ratings_frame(ratings, territories)
     refs = {r.order: r for r in edition_refs(frame)}
@@ -167,8 +197,9 @@ def all_rating_changes(ratings: pd.DataFrame,
     )
 
 
-def status_distribution(ratings: pd.DataFrame,
-                        territories: bool = False) -> tuple[StatusShare, ...]:
+def status_distribution(
+    ratings: pd.DataFrame, territories: bool = False
+) -> tuple[StatusShare, ...]:
     """Free / Partly Free / Not Free counts per edition of the history (countries only unless
     `territories`), comparable with the workbook's "Historical distribution" sheet."""
     frame = ratings_frame(ratings, territories).dropna(subset=["status"])

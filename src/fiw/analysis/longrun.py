@@ -33,10 +33,13 @@ class SpanChanges:
     unchanged: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"from": self.start, "to": self.end,
-                "gains": [c.to_dict() for c in self.gains],
-                "declines": [c.to_dict() for c in self.declines],
-                "unchanged": self.unchanged}
+        return {
+            "from": self.start,
+            "to": self.end,
+            "gains": [c.to_dict() for c in self.gains],
+            "declines": [c.to_dict() for c in self.declines],
+            "unchanged": self.unchanged,
+        }
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,17 @@ class DeclineRun:
     ongoing: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"country": self.country, "id": self.id, "editions": self.length,
-                "first": self.first, "last": self.last, "from": self.before, "to": self.after,
-                "change": self.after - self.before, "ongoing": self.ongoing}
+        return {
+            "country": self.country,
+            "id": self.id,
+            "editions": self.length,
+            "first": self.first,
+            "last": self.last,
+            "from": self.before,
+            "to": self.after,
+            "change": self.after - self.before,
+            "ongoing": self.ongoing,
+        }
 
 
 @dataclass(frozen=True)
@@ -80,11 +91,18 @@ class Transitions:
     only_in_end: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"from": self.start.label, "from_order": self.start.order,
-                "to": self.end.label, "to_order": self.end.order,
-                "territories": self.territories, "statuses": list(STATUSES),
-                "matrix": self.matrix, "countries": self.countries,
-                "only_in_from": list(self.only_in_start), "only_in_to": list(self.only_in_end)}
+        return {
+            "from": self.start.label,
+            "from_order": self.start.order,
+            "to": self.end.label,
+            "to_order": self.end.order,
+            "territories": self.territories,
+            "statuses": list(STATUSES),
+            "matrix": self.matrix,
+            "countries": self.countries,
+            "only_in_from": list(self.only_in_start),
+            "only_in_to": list(self.only_in_end),
+        }
 
 
 def _ranked(rows: pd.DataFrame) -> tuple[TotalChange, ...]:
@@ -93,13 +111,20 @@ def _ranked(rows: pd.DataFrame) -> tuple[TotalChange, ...]:
     )
     return tuple(
         TotalChange(name, cid, int(b), int(a))
-        for name, cid, b, a in zip(rows["name"], rows["country_id"], rows["total_start"],
-                                   rows["total"], strict=True)
+        for name, cid, b, a in zip(
+            rows["name"], rows["country_id"], rows["total_start"], rows["total"], strict=True
+        )
     )
 
 
-def span_changes(scores: pd.DataFrame, start: int, end: int, territories: bool = False,
-                 limit: int | None = None, country_id: str | None = None) -> SpanChanges:
+def span_changes(
+    scores: pd.DataFrame,
+    start: int,
+    end: int,
+    territories: bool = False,
+    limit: int | None = None,
+    country_id: str | None = None,
+) -> SpanChanges:
     """Largest gains and declines of total score from edition `start` to edition `end`.
 
     `limit` keeps the first N of each list; `country_id` keeps one entity (its own change).
@@ -115,8 +140,7 @@ def span_changes(scores: pd.DataFrame, start: int, end: int, territories: bool =
     if country_id is not None:
         frame = frame[frame["country_id"] == country_id]
     first = frame.loc[frame["edition"] == start, ["country_id", "total"]]
-    paired = frame[frame["edition"] == end].merge(first, on="country_id",
-                                                  suffixes=("", "_start"))
+    paired = frame[frame["edition"] == end].merge(first, on="country_id", suffixes=("", "_start"))
     diff = paired["total"] - paired["total_start"]
     gains, declines = _ranked(paired[diff > 0]), _ranked(paired[diff < 0])
     if limit is not None:
@@ -124,8 +148,9 @@ def span_changes(scores: pd.DataFrame, start: int, end: int, territories: bool =
     return SpanChanges(start, end, territories, gains, declines, int((diff == 0).sum()))
 
 
-def decline_runs(scores: pd.DataFrame, territories: bool = False,
-                 limit: int | None = None) -> tuple[DeclineRun, ...]:
+def decline_runs(
+    scores: pd.DataFrame, territories: bool = False, limit: int | None = None
+) -> tuple[DeclineRun, ...]:
     """Each entity's longest run of consecutive editions of decline, longest first.
 
     A run breaks at an edition without a decline or where the entity was not scored. Ties on
@@ -146,27 +171,45 @@ def decline_runs(scores: pd.DataFrame, territories: bool = False,
     if runs.empty:
         return ()
     grouped = runs.groupby("_run", sort=False).agg(
-        country_id=("country_id", "first"), name=("name", "last"), length=("edition", "size"),
-        first=("edition", "first"), last=("edition", "last"), before=("_prev", "first"),
+        country_id=("country_id", "first"),
+        name=("name", "last"),
+        length=("edition", "size"),
+        first=("edition", "first"),
+        last=("edition", "last"),
+        before=("_prev", "first"),
         after=("total", "last"),
     )
     grouped["_drop"] = grouped["before"] - grouped["after"]
-    best = grouped.sort_values(["country_id", "length", "last"], kind="mergesort").groupby(
-        "country_id", sort=False).tail(1)
-    best = best.sort_values(["length", "_drop", "name", "country_id"],
-                            ascending=[False, False, True, True], kind="mergesort")
+    best = (
+        grouped.sort_values(["country_id", "length", "last"], kind="mergesort")
+        .groupby("country_id", sort=False)
+        .tail(1)
+    )
+    best = best.sort_values(
+        ["length", "_drop", "name", "country_id"],
+        ascending=[False, False, True, True],
+        kind="mergesort",
+    )
     if limit is not None:
         best = best.head(limit)
     return tuple(
-        DeclineRun(country=str(r["name"]), id=str(r["country_id"]), length=int(r["length"]),
-                   first=int(r["first"]), last=int(r["last"]), before=int(r["before"]),
-                   after=int(r["after"]), ongoing=int(r["last"]) == latest)
+        DeclineRun(
+            country=str(r["name"]),
+            id=str(r["country_id"]),
+            length=int(r["length"]),
+            first=int(r["first"]),
+            last=int(r["last"]),
+            before=int(r["before"]),
+            after=int(r["after"]),
+            ongoing=int(r["last"]) == latest,
+        )
         for r in best.to_dict("records")
     )
 
 
-def transitions(ratings: pd.DataFrame, start: str | int, end: str | int,
-                territories: bool = False) -> Transitions:
+def transitions(
+    ratings: pd.DataFrame, start: str | int, end: str | int, territories: bool = False
+) -> Transitions:
     """Status transitions between two editions of the ratings history (label or edition_order)."""
     frame = ratings_frame(ratings, territories)
     first, last = resolve_edition(frame, start), resolve_edition(frame, end)

@@ -35,8 +35,12 @@ class TrendPoint:
     averages: dict[str, float]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"edition": self.edition, "region": self.region, "entities": self.entities,
-                **self.averages}
+        return {
+            "edition": self.edition,
+            "region": self.region,
+            "entities": self.entities,
+            **self.averages,
+        }
 
 
 @dataclass(frozen=True)
@@ -50,17 +54,24 @@ class Trends:
     unconfirmed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"territories": self.territories, "regions": self.regions,
-                "unconfirmed_regions": list(self.unconfirmed),
-                "points": [p.to_dict() for p in self.points]}
+        return {
+            "territories": self.territories,
+            "regions": self.regions,
+            "unconfirmed_regions": list(self.unconfirmed),
+            "points": [p.to_dict() for p in self.points],
+        }
 
     def series(self, region: str = GLOBAL, measure: str = "total") -> list[tuple[int, float]]:
         """(edition, average) pairs of one region and measure, for charts."""
         return [(p.edition, p.averages[measure]) for p in self.points if p.region == region]
 
 
-def trends(scores: pd.DataFrame, region: str | None = None, territories: bool = False,
-           regions: RegionMode = "current") -> Trends:
+def trends(
+    scores: pd.DataFrame,
+    region: str | None = None,
+    territories: bool = False,
+    regions: RegionMode = "current",
+) -> Trends:
     """Average total, PR, CL and subcategory scores per edition, globally and per region.
 
     `regions="historical"` places entities where they were at the time (see
@@ -83,8 +94,9 @@ def trends(scores: pd.DataFrame, region: str | None = None, territories: bool = 
     measures = list(MEASURES)
     by_region = frame.groupby(["region", "edition"], sort=True)[measures].agg(["sum", "count"])
     overall = frame.groupby("edition", sort=True)[measures].agg(["sum", "count"])
-    overall.index = pd.MultiIndex.from_product([[GLOBAL], overall.index],
-                                               names=["region", "edition"])
+    overall.index = pd.MultiIndex.from_product(
+        [[GLOBAL], overall.index], names=["region", "edition"]
+    )
     table = pd.concat([overall, by_region])
     points = []
     for (name, edition), row in zip(table.index.tolist(), table.to_dict("records"), strict=True):
