@@ -173,13 +173,17 @@ class IndicatorChanges:
 
 
 def _paired(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Each row joined to the same entity's row of the previous edition (suffix `_prev`)."""
+    """Each row joined to the same entity's row of the previous edition (suffix `_prev`).
+
+    Only the identity columns and `columns` are kept, so the join stays small and fast.
+    """
     editions = sorted(frame["edition"].unique())
     following = dict(pairwise(editions))
     before = frame[["country_id", "edition", *columns]].copy()
     before["edition"] = before["edition"].map(following)
     before = before.dropna(subset=["edition"]).astype({"edition": "int64"})
-    return frame.merge(before, on=_KEYS, how="inner", suffixes=("", "_prev"))
+    after = frame[["country_id", "name", "edition", *columns]]
+    return after.merge(before, on=_KEYS, how="inner", suffixes=("", "_prev"))
 
 
 def _previous_edition(frame: pd.DataFrame, edition: int) -> int:
@@ -196,50 +200,50 @@ def _previous_edition(frame: pd.DataFrame, edition: int) -> int:
     return editions[at - 1]
 
 
-def _sort_by_change(frame: pd.DataFrame, change: pd.Series) -> pd.DataFrame:
-    ordered = frame.assign(_size=change.abs())
-    return ordered.sort_values(
-        ["_size", "name", "country_id"], ascending=[False, True, True], kind="mergesort"
+def _changes(frame: pd.DataFrame, territories: bool) -> tuple[EditionChanges, ...]:
+    """EditionChanges of every edition of `frame` that follows another, in one vectorised pass:
+    one join, one sort, then a single walk that deals the sorted rows out to their edition."""
+    editions = sorted(int(e) for e in frame["edition"].unique())
+    paired = _paired(frame, ["total", "status"])
+    change = paired["total"] - paired["total_prev"]
+    paired = paired.assign(_size=change.abs()).sort_values(
+        ["edition", "_size", "name", "country_id"],
+        ascending=[True, False, True, True],
+        kind="mergesort",
     )
-
-
-def _totals(rows: pd.DataFrame) -> tuple[TotalChange, ...]:
-    rows = _sort_by_change(rows, rows["total"] - rows["total_prev"])
+    improved: dict[int, list[TotalChange]] = {e: [] for e in editions}
+    declined: dict[int, list[TotalChange]] = {e: [] for e in editions}
+    moved: dict[int, list[StatusChange]] = {e: [] for e in editions}
+    unchanged = dict.fromkeys(editions, 0)
+    compared: dict[int, set[str]] = {e: set() for e in editions}
+    columns = ["edition", "name", "country_id", "total_prev", "total", "status_prev", "status"]
+    for edition, name, cid, before, after, status_before, status_after in zip(
+        *(paired[c].tolist() for c in columns), strict=True
+    ):
+        compared[edition].add(cid)
+        if after > before:
+            improved[edition].append(TotalChange(name, cid, before, after))
+        elif after < before:
+            declined[edition].append(TotalChange(name, cid, before, after))
+        else:
+            unchanged[edition] += 1
+        if status_before != status_after:
+            moved[edition].append(StatusChange(name, cid, str(status_before), str(status_after)))
+    present: dict[int, set[str]] = {e: set() for e in editions}
+    for edition, cid in zip(frame["edition"].tolist(), frame["country_id"].tolist(), strict=True):
+        present[edition].add(cid)
     return tuple(
-        TotalChange(name, cid, int(before), int(after))
-        for name, cid, before, after in zip(
-            rows["name"], rows["country_id"], rows["total_prev"], rows["total"], strict=True
+        EditionChanges(
+            edition=edition,
+            previous=previous,
+            territories=territories,
+            improved=tuple(improved[edition]),
+            declined=tuple(declined[edition]),
+            unchanged=unchanged[edition],
+            status_changes=tuple(sorted(moved[edition], key=lambda c: (c.country, c.id))),
+            not_compared=tuple(sorted(present[edition] - compared[edition])),
         )
-    )
-
-
-def _build(
-    paired: pd.DataFrame, frame: pd.DataFrame, edition: int, previous: int, territories: bool
-) -> EditionChanges:
-    diff = paired["total"] - paired["total_prev"]
-    moved = paired[paired["status"] != paired["status_prev"]].sort_values(
-        ["name", "country_id"], kind="mergesort"
-    )
-    compared = set(paired["country_id"])
-    current = frame.loc[frame["edition"] == edition, "country_id"]
-    return EditionChanges(
-        edition=edition,
-        previous=previous,
-        territories=territories,
-        improved=_totals(paired[diff > 0]),
-        declined=_totals(paired[diff < 0]),
-        unchanged=int((diff == 0).sum()),
-        status_changes=tuple(
-            StatusChange(name, cid, str(before), str(after))
-            for name, cid, before, after in zip(
-                moved["name"],
-                moved["country_id"],
-                moved["status_prev"],
-                moved["status"],
-                strict=True,
-            )
-        ),
-        not_compared=tuple(sorted(set(current) - compared)),
+        for previous, edition in pairwise(editions)
     )
 
 
@@ -253,23 +257,14 @@ def edition_changes(
     frame = scores_frame(scores, territories)
     previous = _previous_edition(frame, edition)
     window = frame[frame["edition"].isin([previous, edition])]
-    paired = _paired(window, ["total", "status"])
-    return _build(paired, frame, edition, previous, territories)
+    return _changes(window, territories)[-1]
 
 
 def all_edition_changes(
     scores: pd.DataFrame, territories: bool = False
 ) -> tuple[EditionChanges, ...]:
     """`edition_changes` for every edition that has a previous one, oldest first."""
-    frame = scores_frame(scores, territories)
-    editions = sorted(int(e) for e in frame["edition"].unique())
-    paired = _paired(frame, ["total", "status"])
-    groups = dict(tuple(paired.groupby("edition", sort=True)))
-    empty = paired.iloc[0:0]
-    return tuple(
-        _build(groups.get(edition, empty), frame, edition, previous, territories)
-        for previous, edition in pairwise(editions)
-    )
+    return _changes(scores_frame(scores, territories), territories)
 
 
 def net_decline_series(scores: pd.DataFrame, territories: bool = False) -> tuple[NetDecline, ...]:
