@@ -70,3 +70,13 @@ def official_scores() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":
+    # Regenerate docs/analysis.md until the CLI has a command for it:
+    #   FIW_SHARED=/work/shared .venv/bin/python -m tests.analysis_data
+    from fiw.analysis.report import analysis_doc
+
+    target = Path(__file__).resolve().parent.parent / "docs" / "analysis.md"
+    target.write_text(analysis_doc(official_scores()), encoding="utf-8")
+    print(f"wrote {target}")

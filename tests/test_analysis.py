@@ -509,7 +509,6 @@ def test_published_figures_file_agrees_with_the_methodology_note() -> None:
 
 def test_docs_analysis_md_is_current(scores: pd.DataFrame) -> None:
     expected = analysis_doc(scores)
-    assert DOC.exists(), f"{DOC} is missing: regenerate it with fiw.analysis.report.analysis_doc"
-    assert DOC.read_text("utf-8") == expected, (
-        f"{DOC} is out of date: regenerate it with fiw.analysis.report.analysis_doc"
-    )
+    fix = "regenerate it: FIW_SHARED=… python -m tests.analysis_data"
+    assert DOC.exists(), f"{DOC} is missing: {fix}"
+    assert DOC.read_text("utf-8") == expected, f"{DOC} is out of date: {fix}"
