@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fiw.analysis import (
     AnalysisError,
@@ -193,6 +195,38 @@ def test_indicator_changes_list_every_move_and_tally_all_25() -> None:
     assert tally["A2"] == (0, 1, -2)
     assert tally["C1"] == (1, 0, 1)
     assert tally["E1"] == (0, 0, 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(2019, 2022), st.integers(0, 4)),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
+def test_every_compared_country_is_counted_once(cells: list[tuple[int, int, int]]) -> None:
+    frame = pd.DataFrame([row(f"c{c}", e, A1=a) for c, e, a in cells])
+    frame = pd.concat(
+        [frame, pd.DataFrame([row("x", 2019), row("x", 2020), row("x", 2021), row("x", 2022)])]
+    )
+    present = {(c, e) for c, e, _ in cells}
+    series = {p.edition: p for p in net_decline_series(frame)}
+    for result in all_edition_changes(frame):
+        compared = 1 + sum(
+            (c, result.previous) in present for c, e, _ in cells if e == result.edition
+        )
+        counted = len(result.improved) + len(result.declined) + result.unchanged
+        assert counted == compared
+        point = series[result.edition]
+        assert (point.improved, point.declined, point.unchanged) == (
+            len(result.improved),
+            len(result.declined),
+            result.unchanged,
+        )
+        assert all(c.change > 0 for c in result.improved)
+        assert all(c.change < 0 for c in result.declined)
 
 
 # --- ratings history --------------------------------------------------------------------------
