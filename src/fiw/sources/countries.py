@@ -65,6 +65,14 @@ def normalise_name(name: str) -> str:
     return text.casefold()
 
 
+def slugify(name: str) -> str:
+    """The id rule: ASCII lowercase words of the name joined by hyphens ("Cote d'Ivoire"
+    cote-divoire, "Congo (Kinshasa)" congo-kinshasa)."""
+    text = unicodedata.normalize("NFKD", name.translate(_QUOTES))
+    text = text.encode("ascii", "ignore").decode().lower().replace("&", " and ").replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
 def _rows(filename: str) -> list[dict[str, str]]:
     text = resources.files("fiw.sources").joinpath("data", filename).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text, newline="")))
