@@ -16,8 +16,8 @@ from fiw.sources.errors import WorkbookError
 from fiw.sources.ratings import (
     RatingsWorkbook,
     classify_status,
-    published_counts,
     publication_year,
+    published_counts,
     read_ratings,
 )
 
@@ -61,8 +61,14 @@ def test_reads_51_editions_with_labels_and_periods_as_in_the_country_sheet(
 
 @pytest.mark.parametrize(
     ("label", "year"),
-    [("Jan.-Feb. 1973", 1973), ("1982", 1982), ("1983-84", 1984), ("1999-2000", 2000),
-     ("2000-01", 2001), ("2024", 2024)],
+    [
+        ("Jan.-Feb. 1973", 1973),
+        ("1982", 1982),
+        ("1983-84", 1984),
+        ("1999-2000", 2000),
+        ("2000-01", 2001),
+        ("2024", 2024),
+    ],
 )
 def test_publication_year_is_the_last_year_of_the_label(label: str, year: int) -> None:
     assert publication_year(label) == year
@@ -167,9 +173,11 @@ def test_either_way_is_a_5_5_average_before_2004_only(book: RatingsWorkbook) -> 
     either = [r for r in book.records if classify_status(r) == "either"]
     assert either
     assert all(r.pr_rating + r.cl_rating == 11 and r.edition.year < 2004 for r in either)
-    azerbaijan = [r for r in entries(book, "Azerbaijan") if r.edition.label == "2003"][0]
+    azerbaijan = next(r for r in entries(book, "Azerbaijan") if r.edition.label == "2003")
     assert (azerbaijan.pr_rating, azerbaijan.cl_rating, azerbaijan.status) == (
-        6, 5, Status.PARTLY_FREE,
+        6,
+        5,
+        Status.PARTLY_FREE,
     )
     assert classify_status(azerbaijan) == "either"
     late = [r for r in book.records if r.edition.year >= 2004]
@@ -212,9 +220,19 @@ def write_book(path: Path, cells: list[list[object]], distribution: int = 2) -> 
     for row in head + cells:
         sheet.append(row)
     dist = book.create_sheet("Historical distribution")
-    dist.append(["FIW Survey Edition*", "Year(s) Under Review**", "Total Countries",
-                 "Number of F Countries", "% of F Countries", "Number of PF Countries",
-                 "% of PF Countries", "Number of NF Countries", "% of NF Countries"])
+    dist.append(
+        [
+            "FIW Survey Edition*",
+            "Year(s) Under Review**",
+            "Total Countries",
+            "Number of F Countries",
+            "% of F Countries",
+            "Number of PF Countries",
+            "% of PF Countries",
+            "Number of NF Countries",
+            "% of NF Countries",
+        ]
+    )
     for label in ["1978", "Jan-Feb 1973***"][:distribution]:
         dist.append([label, "x", 1, 1, 1.0, 0, 0.0, 0, 0.0])
     book.save(path)
