@@ -143,6 +143,48 @@ def audit_command(
                 table.add_row(str(edition), *cells, "yes" if check.match else "[red]NO[/red]")
             out.print(table)
     raise typer.Exit(0 if report.ok else 1)
+# --- sources -------------------------------------------------------------------------------
+
+
+@app.command("download")
+def download_command(
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="where to save the workbooks (default: FIW_CACHE_DIR)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Fetch both official workbooks (URLs from FIW_ALL_DATA_URL, FIW_RATINGS_URL) with sha256."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    from fiw.sources.download import DownloadError, download_workbooks
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=as_json) as progress:
+            files = download_workbooks(directory=directory, progress=progress)
+    except DownloadError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"files": [f.to_dict() for f in files]})
+        return
+    table = Table(show_header=True)
+    for column in ("workbook", "file", "bytes", "sha256"):
+        table.add_column(column, justify="right" if column == "bytes" else "left")
+    for f in files:
+        table.add_row(f.kind, str(f.path), f"{f.size:,}", f.sha256)
+    out.print(table)
 
 
 def main() -> None:
