@@ -119,3 +119,42 @@ def test_a_workbook_without_a_needed_column_exits_2_naming_it(
     result = runner.invoke(app, ["audit", str(path)])
     assert result.exit_code == 2
     assert "Add Q" in result.stderr and "no-add-q.xlsx" in result.stderr
+
+
+def test_with_ratings_the_published_counts_match_for_every_edition(
+    all_data_path: Path, ratings_path: Path
+) -> None:
+    result = runner.invoke(
+        app, ["audit", str(all_data_path), "--ratings", str(ratings_path), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert sorted(report["distribution"]) == [str(y) for y in range(2013, 2025)]
+    assert all(check["match"] for check in report["distribution"].values())
+    assert report["distribution"]["2024"]["published"] == {
+        "Free": 83,
+        "Partly Free": 56,
+        "Not Free": 56,
+    }
+
+
+def test_an_altered_published_count_fails_the_distribution_check(
+    all_data_path: Path, ratings_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "ratings.xlsx"
+    book = openpyxl.load_workbook(ratings_path)
+    sheet = book["Historical distribution"]
+    row = next(
+        r for r in sheet.iter_rows(min_row=2) if r[0].value == 2023
+    )  # a row of literal values
+    row[3].value = row[3].value + 1  # Number of F Countries
+    book.save(path)
+    result = runner.invoke(app, ["audit", str(all_data_path), "--ratings", str(path), "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["mismatches"] == []
+    failed = {e for e, check in report["distribution"].items() if not check["match"]}
+    assert failed == {"2023"}
+    assert report["distribution"]["2023"]["published"]["Free"] == (
+        report["distribution"]["2023"]["computed"]["Free"] + 1
+    )
