@@ -142,7 +142,7 @@ def test_an_altered_published_count_fails_the_distribution_check(
     all_data_path: Path, ratings_path: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "ratings.xlsx"
-    book = openpyxl.load_workbook(ratings_path)
+    book = openpyxl.load_workbook(ratings_path, data_only=True)  # formulas → their values
     sheet = book["Historical distribution"]
     row = next(
         r for r in sheet.iter_rows(min_row=2) if r[0].value == 2023
