@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from bench.common import best_of
 from fiw.pages import parse_page
 from fiw.pages.batch import page_files, parse_folder
 from fiw.pages.render import render_html, render_text
 from fiw.settings import get_settings
-
-
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    """The fastest of `repeat` runs, in seconds (the least disturbed by other work)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def run() -> list[dict[str, object]]:
@@ -35,13 +24,13 @@ def run() -> list[dict[str, object]]:
         for path, text in texts:
             parse_page(text, source=path)
 
-    parse_s = _best(parse_all)
+    parse_s = best_of(parse_all)
     reports = [parse_page(text, source=path) for path, text in texts]
-    text_s = _best(lambda: [render_text(r) for r in reports])
-    html_s = _best(lambda: [render_html(r) for r in reports], repeat=1)
+    text_s = best_of(lambda: [render_text(r) for r in reports])
+    html_s = best_of(lambda: [render_html(r) for r in reports], repeat=1)
     cores = os.cpu_count() or 1
-    folder_s = _best(lambda: sum(1 for _ in parse_folder(folder)), repeat=2)
-    serial_s = _best(lambda: sum(1 for _ in parse_folder(folder, workers=1)), repeat=2)
+    folder_s = best_of(lambda: sum(1 for _ in parse_folder(folder)), repeat=2)
+    serial_s = best_of(lambda: sum(1 for _ in parse_folder(folder, workers=1)), repeat=2)
     return [
         {
             "benchmark": f"parse + check {n} pages (text in memory), one core",

@@ -24,8 +24,12 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+throwaway="postgresql://postgres@127.0.0.1:55432/test"
 if pg_answers "$url"; then
   echo "PostgreSQL answers at $url"
+elif pg_answers "$throwaway"; then
+  echo "export FIW_TEST_DATABASE_URL=$throwaway" >> var/test-env
+  echo "Reusing the throwaway PostgreSQL at $throwaway"
 else
   echo "No PostgreSQL at $url: starting a throwaway server"
   bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)

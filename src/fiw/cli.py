@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fiw.methodology import ScoreError, load_index, score
+from fiw.methodology import ScoreError, Status, load_index, score
 
 if TYPE_CHECKING:
     from fiw.pages import Report
@@ -67,14 +67,14 @@ def score_command(
         if key in scores:
             bad.append(f"{key} is given twice")
         scores[key] = value.strip()
-    if bad:
-        fail("\n".join(bad))
     try:
         result = score(edition, scores, index=index)
     except ScoreError as exc:
-        fail(str(exc))
+        fail("\n".join([*bad, str(exc)]))
     except KeyError as exc:
         fail(str(exc.args[0]))
+    if bad:
+        fail("\n".join(bad))
     if as_json:
         print_json(result.to_dict())
         return
@@ -85,9 +85,9 @@ def score_command(
     table.add_column("of", justify="right")
     for cat in rules.categories:
         table.add_row(f"{cat.code} {cat.name}", str(result.subtotals[cat.code]), str(cat.max))
-    for code, value in result.discretionary.items():
+    for code, points in result.discretionary.items():
         d = next(x for x in rules.discretionary if x.code == code)
-        table.add_row(f"{code} ({'-' if d.sign < 0 else '+'})", str(value), str(d.max))
+        table.add_row(f"{code} ({'-' if d.sign < 0 else '+'})", str(points), str(d.max))
     for agg in rules.aggregates:
         rating = result.ratings.get(agg.code)
         label = f"{agg.code} {agg.name}" + (f" (rating {rating})" if rating else "")
@@ -95,6 +95,101 @@ def score_command(
     table.add_row(rules.total_name, str(result.total), str(rules.total_max), style="bold")
     out.print(table)
     out.print(f"Status: [bold]{result.status}[/bold]")
+
+
+@app.command("audit")
+def audit_command(
+    workbook: Annotated[Path, typer.Argument(help="the official All_data_FIW workbook (.xlsx)")],
+    ratings: Annotated[
+        Path | None,
+        typer.Option(help="the ratings-and-statuses workbook, to check the published counts"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Recompute every row of the official workbook and compare every published field.
+
+    Exit 0 when everything agrees, 1 when a value disagrees or is invalid, 2 when a file
+    cannot be read as the expected workbook.
+    """
+    from fiw.sources.all_data import read_all_data
+    from fiw.sources.audit import audit
+    from fiw.sources.errors import WorkbookError
+
+    try:
+        book = read_all_data(workbook)
+        distribution = years = None
+        if ratings is not None:
+            from fiw.sources.ratings import read_ratings
+
+            history = read_ratings(ratings)
+            distribution = history.distribution
+            years = {e.order: e.year for e in history.editions}
+    except WorkbookError as exc:
+        fail(str(exc))
+    report = audit(book.records, distribution, years)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        out.print(f"{workbook.name}: {report.rows:,} rows recomputed.")
+        if report.mismatches:
+            out.print(f"[red]{len(report.mismatches)} mismatch(es):[/red]")
+            for mismatch in report.mismatches:
+                out.print(f"  {mismatch}", highlight=False)
+        else:
+            out.print("[green]Every published field agrees with the methodology.[/green]")
+        if report.distribution:
+            table = Table(title="Countries by status: published / computed")
+            for column in ("edition", "Free", "Partly Free", "Not Free", "match"):
+                table.add_column(column, justify="right")
+            for edition, check in sorted(report.distribution.items()):
+                cells = [f"{check.published[s]} / {check.computed.get(s, 0)}" for s in Status]
+                table.add_row(str(edition), *cells, "yes" if check.match else "[red]NO[/red]")
+            out.print(table)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+@app.command("download")
+def download_command(
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="where to save the workbooks (default: FIW_CACHE_DIR)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Fetch both official workbooks (URLs from FIW_ALL_DATA_URL, FIW_RATINGS_URL) with sha256."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    from fiw.sources.download import DownloadError, download_workbooks
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=as_json) as progress:
+            files = download_workbooks(directory=directory, progress=progress)
+    except DownloadError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"files": [f.to_dict() for f in files]})
+        return
+    table = Table(show_header=True)
+    for column in ("workbook", "file", "bytes", "sha256"):
+        table.add_column(column, justify="right" if column == "bytes" else "left")
+    for f in files:
+        table.add_row(f.kind, str(f.path), f"{f.size:,}", f.sha256)
+    out.print(table)
 
 
 # --- pages ---------------------------------------------------------------------------------

@@ -89,8 +89,8 @@ def render_text(report: Report) -> str:
     if edition is not None:
         block(f"Key Developments in {edition - 1}", [])
         if report.key_developments:
-            for item in report.key_developments:
-                add(f"  • {item}")
+            for bullet in report.key_developments:
+                add(f"  • {bullet}")
             add("")
     add("PR Political Rights")
     add("")

@@ -1,0 +1,172 @@
+"""The DataFrame shapes analysis reads (the store's `scores()` and `ratings()`), checked once.
+
+Analysis functions take these frames and never touch a database, so the same code serves the
+CLI, the API and the tests, and SQLite and PostgreSQL give the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from fiw.methodology import Status, load_index
+
+INDICATORS: tuple[str, ...] = load_index("fiw").indicator_codes()
+SUBCATEGORIES: tuple[str, ...] = tuple(c.code for c in load_index("fiw").categories)
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+
+IDENTITY = ("country_id", "name", "kind")
+SCORE_COLUMNS = (
+    *IDENTITY,
+    "region",
+    "edition",
+    *INDICATORS,
+    *SUBCATEGORIES,
+    "pr",
+    "cl",
+    "total",
+    "status",
+)
+RATING_COLUMNS = (*IDENTITY, "edition", "edition_order", "pr_rating", "cl_rating", "status")
+
+
+class AnalysisError(ValueError):
+    """Analysis cannot answer as asked: a missing column, an unknown edition or region."""
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise AnalysisError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisError(f"{what} lacks the column(s) {', '.join(missing)}")
+
+
+def _status(values: pd.Series) -> pd.Series:
+    """Statuses as their full names ("Free"), whether given as names, F/PF/NF or enums."""
+    lookup = {s.value.lower(): s.value for s in Status} | {s.short.lower(): s.value for s in Status}
+    text = values.astype("string").str.strip().str.lower()
+    return text.map(lookup).astype("object")
+
+
+def _kind(frame: pd.DataFrame, what: str) -> pd.Series:
+    kind = frame["kind"].astype("string").str.strip().str.lower()
+    bad = sorted(set(kind.dropna()) - {"country", "territory"})
+    if bad or kind.isna().any():
+        shown = ", ".join(repr(b) for b in bad) or "an empty value"
+        raise AnalysisError(f"{what}: column kind holds {shown}, expected country or territory")
+    return kind.astype("object")
+
+
+def scores_frame(scores: pd.DataFrame, territories: bool = False) -> pd.DataFrame:
+    """The columns analysis needs from `ds.scores()`, typed, countries only unless `territories`.
+
+    Raises AnalysisError naming any missing column or any duplicated (country_id, edition).
+    """
+    what = "scores frame"
+    _require(scores, SCORE_COLUMNS, what)
+    extra = ["iso3"] if "iso3" in scores.columns else []
+    frame = scores.loc[:, [*SCORE_COLUMNS, *extra]].copy()
+    frame["kind"] = _kind(frame, what)
+    if not territories:
+        frame = frame[frame["kind"] == "country"]
+    frame["country_id"] = frame["country_id"].astype(str)
+    frame["name"] = frame["name"].astype(str)
+    frame["region"] = frame["region"].astype("object")
+    numeric = ["edition", *INDICATORS, *SUBCATEGORIES, "pr", "cl", "total"]
+    for column in numeric:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().any():
+            row = frame.loc[values.isna()].iloc[0]
+            raise AnalysisError(
+                f"{what}: {column} = {row[column]!r} for {row['name']} ({row['edition']}), "
+                "expected an integer"
+            )
+        frame[column] = values.astype("int64")
+    frame["status"] = _status(frame["status"])
+    dupes = frame.duplicated(["country_id", "edition"], keep=False)
+    if dupes.any():
+        row = frame.loc[dupes].iloc[0]
+        raise AnalysisError(
+            f"{what}: {row['country_id']} appears more than once in the {row['edition']} edition"
+        )
+    return frame.reset_index(drop=True)
+
+
+def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFrame:
+    """The columns analysis needs from `ds.ratings()`, typed, countries only unless `territories`.
+
+    Ratings and status may be empty (an entity listed but not rated); they become <NA>/None.
+    """
+    what = "ratings frame"
+    _require(ratings, RATING_COLUMNS, what)
+    frame = ratings.loc[:, list(RATING_COLUMNS)].copy()
+    frame["kind"] = _kind(frame, what)
+    if not territories:
+        frame = frame[frame["kind"] == "country"]
+    frame["country_id"] = frame["country_id"].astype(str)
+    frame["name"] = frame["name"].astype(str)
+    frame["edition"] = frame["edition"].astype(str).str.strip()
+    order = pd.to_numeric(frame["edition_order"], errors="coerce")
+    if order.isna().any():
+        raise AnalysisError(f"{what}: edition_order must be an integer on every row")
+    frame["edition_order"] = order.astype("int64")
+    for column in ("pr_rating", "cl_rating"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    frame["status"] = _status(frame["status"])
+    dupes = frame.duplicated(["country_id", "edition_order"], keep=False)
+    if dupes.any():
+        row = frame.loc[dupes].iloc[0]
+        raise AnalysisError(
+            f"{what}: {row['country_id']} appears more than once in edition {row['edition']}"
+        )
+    return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class EditionRef:
+    """One edition of the ratings history: its position (1 = 1973) and its label."""
+
+    order: int
+    label: str
+
+
+def edition_refs(ratings: pd.DataFrame) -> tuple[EditionRef, ...]:
+    """Every edition of a ratings frame, in order."""
+    pairs = ratings[["edition_order", "edition"]].drop_duplicates().sort_values("edition_order")
+    refs = tuple(EditionRef(int(o), str(label)) for o, label in pairs.itertuples(index=False))
+    orders = [r.order for r in refs]
+    if len(set(orders)) != len(orders):
+        raise AnalysisError("ratings frame: an edition_order carries more than one label")
+    return refs
+
+
+def resolve_edition(ratings: pd.DataFrame, edition: str | int) -> EditionRef:
+    """Find an edition by its label ("Jan.-Feb. 1973", "1983-84", "2024") or its edition_order.
+
+    A value equal to a label is a label (so 2024 is the 2024 edition); otherwise an integer is
+    an edition_order (1 = the 1973 edition).
+    """
+    refs = edition_refs(ratings)
+    text = " ".join(str(edition).split())
+    for ref in refs:
+        if ref.label == text:
+            return ref
+    for ref in refs:
+        if " ".join(ref.label.split()).lower() == text.lower():
+            return ref
+    try:
+        order = int(text)
+    except ValueError:
+        order = None
+    if order is not None:
+        for ref in refs:
+            if ref.order == order:
+                return ref
+    if refs:
+        known = f"labels {refs[0].label!r} … {refs[-1].label!r} or orders 1 … {refs[-1].order}"
+    else:
+        known = "none: the ratings frame is empty"
+    raise AnalysisError(f"no edition {edition!r} in the ratings history: expected {known}")
