@@ -402,3 +402,13 @@ def test_mutated_pages_give_a_report_or_a_parse_error_with_a_line(page: tuple[st
         return
     assert isinstance(report, Report)
     assert len(report.indicators) == 25
+
+
+def test_check_without_line_numbers_compares_the_status() -> None:
+    from fiw.pages import check
+
+    assert check(seed()) == []
+    wrong = dataclasses.replace(seed(), status=Status.FREE, pr=6)
+    messages = [p.message for p in check(wrong)]
+    assert len(messages) == 3 and all(p.lines == () for p in check(wrong))
+    assert "PR 6" in messages[0] and "total of 23" in messages[1] and "says Free" in messages[2]

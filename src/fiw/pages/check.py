@@ -79,7 +79,7 @@ def check(report: Report, where: Mapping[str, int] | None = None) -> list[Proble
         )
     expected = result.status
     ratings = f"PR rating {result.pr_rating}, CL rating {result.cl_rating}"
-    if "status" in where:
+    if "status" in where or (not where and report.status is not None):
         if expected is not None and report.status != expected:
             problems.append(
                 Problem(
