@@ -11,13 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fiw.methodology import Status
+from fiw.methodology import Status, load_index
 
-INDICATOR_CODES: tuple[str, ...] = tuple(
-    f"{letter}{n}"
-    for letter, count in zip("ABCDEFG", (3, 4, 3, 4, 3, 4, 4), strict=True)
-    for n in range(1, count + 1)
-)
+INDICATOR_CODES: tuple[str, ...] = load_index("fiw").indicator_codes()
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,13 @@ _CHANGE = re.compile(r"(?:from\s+)?([-−–]?\d)\s*to\s*([-−–]?\d)(?![\d.])
 
 
 @cache
-def _categories() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(code, "A Electoral Process", indicator codes) for A … G, from the methodology data."""
+def categories() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(code, name, indicator codes) for A … G, from the methodology data."""
     index = load_index("fiw")
     return tuple(
         (
             c.code,
-            f"{c.code} {c.name}",
+            c.name,
             tuple(i.code for i in index.indicators if i.category == c.code),
         )
         for c in index.categories
@@ -51,7 +51,7 @@ def _categories() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 @cache
 def _headings() -> frozenset[str]:
-    return frozenset(h for _, h, _ in _categories())
+    return frozenset(f"{code} {name}" for code, name, _ in categories())
 
 
 def _key(line: str) -> str:
@@ -364,9 +364,9 @@ class _Parser:
 
     def _indicators(self, i: int) -> int:
         p = self.page
-        headings = _categories()
         key = ""
-        for code, heading, codes in headings:
+        for code, name, codes in categories():
+            heading = f"{code} {name}"
             if code == "D":
                 if key.startswith(("Add Q", Q_TITLE)):
                     i = self._add_q(i)

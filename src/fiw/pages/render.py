@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from fiw.methodology import Status, load_index
+from fiw.methodology import Status
 from fiw.pages.model import Report, Standing
 from fiw.pages.parse import (
     LAST_YEAR,
@@ -21,6 +21,7 @@ from fiw.pages.parse import (
     Q_TITLE,
     SEE_ALL,
     TERRITORY_MARK,
+    categories,
 )
 
 Format = Literal["text", "md", "html"]
@@ -34,14 +35,6 @@ def _artifact(value: int) -> str:
 
 def _paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
-
-
-def _categories() -> list[tuple[str, str, list[str]]]:
-    index = load_index("fiw")
-    return [
-        (c.code, c.name, [i.code for i in index.indicators if i.category == c.code])
-        for c in index.categories
-    ]
 
 
 def _standing_line(standing: Standing, lower: bool = False) -> str:
@@ -95,7 +88,7 @@ def render_text(report: Report) -> str:
     add("PR Political Rights")
     add("")
     indicators = {i.code: i for i in report.indicators}
-    for code, name, codes in _categories():
+    for code, name, codes in categories():
         if code == "D":
             _render_q(report, add)
             add("CL Civil Liberties")
@@ -164,7 +157,7 @@ def _context(report: Report) -> dict[str, object]:
     indicators = {i.code: i for i in report.indicators}
     sections = []
     subtotals = {}
-    for code, name, codes in _categories():
+    for code, name, codes in categories():
         items = [indicators[c] for c in codes]
         subtotals[code] = sum(i.score for i in items)
         sections.append(
