@@ -11,7 +11,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from fiw.settings import Settings
 from fiw.web import errors
-from fiw.web.caching import CacheHeaders
+from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.data import Dataset
 from fiw.web.queries import status_slug
 from fiw.web.views import assessments, countries, country, home, methodology
@@ -59,6 +59,7 @@ def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(ResponseCache)  # outermost: keeps the compressed bytes
     return app
 
 

@@ -4,6 +4,7 @@ streamed files). A matching If-None-Match gets a 304 with no body."""
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -79,3 +80,80 @@ class CacheHeaders:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, wrapped)
+
+
+class ResponseCache:
+    """Keep finished GET responses (already compressed) in memory, by URL and gzip support.
+
+    The data only changes on import, so a page rendered once can be answered again from
+    memory; `clear()` drops everything (call it after an import). Static files are left to
+    StaticFiles, and only complete 200 responses up to `max_body` bytes are kept.
+    """
+
+    def __init__(self, app: ASGIApp, max_entries: int = 512, max_body: int = 2_000_000) -> None:
+        self.app = app
+        self.max_entries = max_entries
+        self.max_body = max_body
+        self._entries: OrderedDict[tuple[str, bytes, bool], tuple[Message, bytes, str]] = (
+            OrderedDict()
+        )
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"].startswith("/static/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        gzip_ok = b"gzip" in headers.get(b"accept-encoding", b"")
+        key = (scope["path"], scope["query_string"], gzip_ok)
+        hit = self._entries.get(key)
+        if hit is not None:
+            self._entries.move_to_end(key)
+            start, body, etag = hit
+            if_none_match = headers.get(b"if-none-match", b"").decode("latin-1")
+            if if_none_match and _matches(if_none_match, etag):
+                await send(_not_modified(start))
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        start_message: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start_message.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._keep(key, start_message, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def _keep(self, key: tuple[str, bytes, bool], start: Message, body: bytes) -> None:
+        etag = MutableHeaders(scope=start).get("etag")
+        if start.get("status") != 200 or etag is None or len(body) > self.max_body:
+            return
+        self._entries[key] = (dict(start), body, etag)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+
+def _not_modified(start: Message) -> Message:
+    message = dict(start)
+    message["status"] = 304
+    message["headers"] = [
+        (k, v)
+        for k, v in start["headers"]
+        if k.lower() not in (b"content-length", b"content-type", b"content-encoding")
+    ]
+    return message

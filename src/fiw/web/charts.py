@@ -90,8 +90,8 @@ def line_chart(
             if len(run) > 1:
                 body.append(f'<polyline class="line {s.css}" points="{" ".join(run)}"/>')
             for point in run:
-                x, y = point.split(",")
-                body.append(f'<circle class="dot {s.css}" cx="{x}" cy="{y}" r="2.5"/>')
+                cx, cy = point.split(",")
+                body.append(f'<circle class="dot {s.css}" cx="{cx}" cy="{cy}" r="2.5"/>')
     # the legend: a text label for each line
     lx = LEFT
     for s in series:
@@ -101,8 +101,10 @@ def line_chart(
         )
         lx += 16 + 8 * len(s.name) + 12
     desc = "; ".join(
-        f"{s.name}: " + ", ".join(f"{lab} {v:g}" for lab, v in zip(labels, s.values, strict=False)
-                                  if v is not None)
+        f"{s.name}: "
+        + ", ".join(
+            f"{lab} {v:g}" for lab, v in zip(labels, s.values, strict=False) if v is not None
+        )
         for s in series
     )
     return _frame(title, desc, body, chart_id)

@@ -18,12 +18,12 @@ INDICATORS = tuple(
 )
 SUBTOTALS = ("A", "B", "C", "D", "E", "F", "G")
 SCORE_COLUMNS = (
-    ("country_id", "iso3", "name", "kind", "region", "edition")
-    + INDICATORS
-    + ("Q", "add_a")
-    + SUBTOTALS
-    + ("pr", "cl", "total", "pr_rating", "cl_rating", "status")
-)
+    "country_id", "iso3", "name", "kind", "region", "edition",
+    *INDICATORS,
+    "Q", "add_a",
+    *SUBTOTALS,
+    "pr", "cl", "total", "pr_rating", "cl_rating", "status",
+)  # fmt: skip
 # Columns of `Dataset.ratings()`: one row per rated entity and edition since 1973.
 RATING_COLUMNS = (
     "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",

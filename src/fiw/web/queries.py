@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from fastapi import Request
@@ -69,7 +69,9 @@ def parse_status(value: str | None) -> str | None:
     try:
         return Status.parse(value).value
     except ValueError:
-        raise BadParameter("status", value, "Free, Partly Free or Not Free (or F, PF, NF)") from None
+        raise BadParameter(
+            "status", value, "Free, Partly Free or Not Free (or F, PF, NF)"
+        ) from None
 
 
 def parse_kind(value: str | None) -> str | None:
@@ -95,7 +97,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if frame.empty:
         return []
     clean = frame.astype(object).where(frame.notna(), None)
-    return clean.to_dict("records")  # type: ignore[no-any-return]
+    return cast(list[dict[str, Any]], clean.to_dict("records"))
 
 
 def with_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:

@@ -35,7 +35,7 @@ _fields: dict[str, Any] = {
 Assessment: type[BaseModel] = create_model("Assessment", **_fields)  # from data.SCORE_COLUMNS
 
 
-@router.get("/api/v1/assessments", response_model=list[Assessment], tags=["assessments"])  # type: ignore[valid-type]
+@router.get("/api/v1/assessments", response_model=list[Assessment], tags=["assessments"])
 def assessments(
     request: Request,
     edition: int | None = None,

@@ -69,8 +69,9 @@ def home_page(request: Request, edition: int | None) -> HomePage:
     data = dataset(request)
     cat = catalog(request)
     prev = cat.previous(edition)
-    rows = records(with_changes(data.scores(edition=edition), data.scores(edition=prev)
-                                if prev else None))
+    rows = records(
+        with_changes(data.scores(edition=edition), data.scores(edition=prev) if prev else None)
+    )
     keys = atlas_keys()
     entries = [
         MapEntry(
@@ -82,8 +83,8 @@ def home_page(request: Request, edition: int | None) -> HomePage:
     ratings = data.ratings()
     history = []
     for (label, order), group in ratings.groupby(["edition", "edition_order"], sort=False):
-        history.append(EditionCounts(edition=str(label), order=int(order),
-                                     **_counts(list(group["status"]))))
+        counts = _counts(list(group["status"]))
+        history.append(EditionCounts(edition=str(label), order=int(str(order)), **counts))
     history.sort(key=lambda h: h.order)
     changed = [r for r in rows if r["change"] is not None]
     changes = [ScoreChange(**{k: r[k] for k in ScoreChange.model_fields}) for r in changed]
