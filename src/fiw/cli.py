@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -82,9 +81,9 @@ def score_command(
     table.add_column("of", justify="right")
     for cat in rules.categories:
         table.add_row(f"{cat.code} {cat.name}", str(result.subtotals[cat.code]), str(cat.max))
-    for code, value in result.discretionary.items():
+    for code, points in result.discretionary.items():
         d = next(x for x in rules.discretionary if x.code == code)
-        table.add_row(f"{code} ({'-' if d.sign < 0 else '+'})", str(value), str(d.max))
+        table.add_row(f"{code} ({'-' if d.sign < 0 else '+'})", str(points), str(d.max))
     for agg in rules.aggregates:
         rating = result.ratings.get(agg.code)
         label = f"{agg.code} {agg.name}" + (f" (rating {rating})" if rating else "")
