@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FIW_SHARED ?= ../shared
 
-.PHONY: run test lint format bench services clean
+.PHONY: run test lint format bench services assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,14 +14,27 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Front-end packages from npm (package-lock.json), copied into the git-ignored vendor folder.
+VENDOR := src/fiw/web/static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/d3-array $(VENDOR)/d3-geo $(VENDOR)/topojson-client $(VENDOR)/world-atlas
+	cp node_modules/d3-array/dist/d3-array.min.js node_modules/d3-array/LICENSE $(VENDOR)/d3-array/
+	cp node_modules/d3-geo/dist/d3-geo.min.js node_modules/d3-geo/LICENSE $(VENDOR)/d3-geo/
+	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE $(VENDOR)/topojson-client/
+	cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+run: $(STAMP) assets
 	$(BIN)/fiw audit "$(FIW_SHARED)/data/fiw/All_data_FIW_2013-2024.xlsx" \
 	  --ratings "$(FIW_SHARED)/data/fiw/Country_and_Territory_Ratings_and_Statuses_FIW_1973-2024.xlsx"
 
 services: $(STAMP)
 	bash scripts/ensure-services.sh
 
-test: $(STAMP) services
+test: $(STAMP) services assets
 	source scripts/test-env.sh && $(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
@@ -33,7 +46,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-bench: $(STAMP) services
+bench: $(STAMP) services assets
 	source scripts/test-env.sh && $(BIN)/python -m bench
 
 clean:

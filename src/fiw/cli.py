@@ -338,6 +338,24 @@ def render_command(
         output.write_text(text, encoding="utf-8")
 
 
+# --- web ---------------------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the web explorer and the JSON API (http://HOST:PORT/, API docs at /api/docs)."""
+    from fiw.settings import SharedDataMissing, get_settings
+    from fiw.web import serve
+
+    try:
+        serve(get_settings(), host=host, port=port)
+    except SharedDataMissing as exc:
+        fail(str(exc))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,1 @@
+"""One module per page or API noun; each exposes a `router`."""

@@ -1,0 +1,156 @@
+"""The explorer in Debian's Chromium (Playwright) against a real `fiw serve`: content,
+sorting, filtering, the map, keyboard use and no console errors. Screenshots go to
+test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from tests.web_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, client, server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make services` installs Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A fresh page whose console errors and uncaught exceptions fail the test."""
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    problems: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type in ("error", "warning"):
+            problems.append(f"console {msg.type}: {msg.text} ({msg.location.get('url')})")
+
+    pg.on("console", on_console)
+    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    yield pg
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_kazakhstan_2023_page_shows_scores_status_and_indicators(page: Page) -> None:
+    page.goto("/country/kazakhstan/2023")
+    headline = page.locator("section.headline")
+    expect(headline).to_contain_text("5/40")
+    expect(headline).to_contain_text("18/60")
+    expect(headline.locator(".badge").first).to_have_text("Not Free")
+    expect(page.locator("table.indicators tbody tr")).to_have_count(25)
+    expect(page.locator("h1")).to_contain_text("Kazakhstan")
+    expect(page.locator("svg.chart")).to_have_count(2)
+    expect(page.get_by_text("No report imported")).to_be_visible()
+    shot(page, "country-kazakhstan-2023")
+
+
+def test_edition_selector_moves_between_editions(page: Page) -> None:
+    page.goto("/country/kazakhstan/2023")
+    page.get_by_label("Edition", exact=True).select_option("2019")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url("/country/kazakhstan/2019")
+    expect(page.locator("h1")).to_contain_text("2019")
+
+
+def test_map_colours_every_country_with_a_shape(page: Page, client: httpx.Client) -> None:
+    page.goto("/?edition=2024")
+    svg = page.locator("#map svg")
+    expect(svg).to_be_visible()
+    entries = client.get("/index.json", params={"edition": 2024}).json()["entries"]
+    unmapped = {e["country_id"] for e in client.get("/index.json").json()["without_shape"]}
+    with_shape = [e for e in entries if e["country_id"] not in unmapped]
+    coloured = page.locator("#map path.shape.free, #map path.shape.partly-free, "
+                            "#map path.shape.not-free")  # fmt: skip
+    expect(coloured).to_have_count(len(with_shape))
+    for e in with_shape[:: max(1, len(with_shape) // 12)]:  # a sample across the alphabet
+        status = e["status"].lower().replace(" ", "-")
+        expect(page.locator(f'#map path[data-shape="{e["shape"]}"]')).to_have_class(
+            f"shape {status}"
+        )
+    expect(page.locator(".unmapped li")).to_have_count(len(unmapped))
+    expect(page.locator(".unmapped")).to_contain_text("Crimea")
+    shot(page, "home-2024")
+
+
+def test_table_sorts_by_clicking_and_by_keyboard(page: Page) -> None:
+    page.goto("/countries?edition=2024")
+    total = page.locator("thead th", has_text="Total")
+    total.locator("a").click()
+    expect(total).to_have_attribute("aria-sort", "descending")
+    values = [int(v) for v in page.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    assert values == sorted(values, reverse=True)
+    total.locator("a").focus()
+    page.keyboard.press("Enter")
+    expect(total).to_have_attribute("aria-sort", "ascending")
+    values = [int(v) for v in page.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    assert values == sorted(values)
+    assert "sort=total" in page.url and "order=asc" in page.url
+    shot(page, "countries-sorted")
+
+
+def test_table_filters_with_the_form(page: Page) -> None:
+    page.goto("/countries?edition=2024")
+    page.get_by_label("Status").select_option("Not Free")
+    page.get_by_label("Region").select_option("Eurasia")
+    page.get_by_role("button", name="Apply").click()
+    badges = page.locator("tbody .badge").all_inner_texts()
+    assert badges and set(badges) == {"Not Free"}
+    regions = set(page.locator("tbody tr td:nth-child(2)").all_inner_texts())
+    assert regions == {"Eurasia"}
+    page.get_by_label("Name").fill("stan")
+    page.get_by_label("Name").press("Enter")
+    names = page.locator("tbody th a").all_inner_texts()
+    assert names and all("stan" in n.lower() for n in names)
+    shot(page, "countries-filtered")
+
+
+def test_sorting_works_without_javascript(browser: Browser, server: str) -> None:
+    context = browser.new_context(base_url=server, java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto("/countries?edition=2024")
+    pg.locator("thead th", has_text="PR rating").locator("a").click()
+    expect(pg.locator("thead th", has_text="PR rating")).to_have_attribute(
+        "aria-sort", "descending"
+    )
+    values = [int(v) for v in pg.locator("tbody tr td:nth-child(6)").all_inner_texts()]
+    assert values == sorted(values, reverse=True)
+    context.close()
+
+
+def test_skip_link_is_the_first_stop_and_reaches_the_content(page: Page) -> None:
+    page.goto("/methodology")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_text("fiw's paraphrase of the guidance").first).to_be_visible()
+    shot(page, "methodology")
+
+
+def test_error_page_is_html(browser: Browser, server: str) -> None:
+    context = browser.new_context(base_url=server)  # the 404 itself is logged to the console
+    pg = context.new_page()
+    response = pg.goto("/country/atlantis/2023")
+    assert response is not None and response.status == 404
+    expect(pg.locator("h1")).to_have_text("Not found")
+    expect(pg.locator(".error-message")).to_contain_text("atlantis")
+    context.close()

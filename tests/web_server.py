@@ -1,0 +1,87 @@
+"""Fixtures shared by the web tests: a real `fiw serve` on a free loopback port, and Debian's
+Chromium driven by Playwright. Imported by tests/test_web*.py (not a conftest: only they use it).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def shared_dir() -> Path:
+    """FIW_SHARED, which must hold the official workbooks: fail (never skip) when it does not."""
+    shared = Path(os.environ.get("FIW_SHARED", ROOT.parent / "shared"))
+    workbook = shared / "data" / "fiw" / "All_data_FIW_2013-2024.xlsx"
+    if not workbook.exists():
+        pytest.fail(f"{workbook} is missing: set FIW_SHARED to the folder with the shared data")
+    return shared
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `fiw serve` on a free port and wait until it answers; fail with its log if not."""
+    port = free_port()
+    fiw = Path(sys.executable).with_name("fiw")
+    log = ARTIFACTS / f"server-{port}.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    process = subprocess.Popen(
+        [str(fiw), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "FIW_SHARED": str(shared_dir()), **(env or {})},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"fiw serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url + "/api/openapi.json", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    pytest.fail(f"fiw serve did not answer on {url} within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """Base URL of a running `fiw serve` (one per test worker)."""
+    process, url = start_server()
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def client(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=30) as c:
+        yield c
