@@ -82,9 +82,9 @@ def score_command(
     table.add_column("of", justify="right")
     for cat in rules.categories:
         table.add_row(f"{cat.code} {cat.name}", str(result.subtotals[cat.code]), str(cat.max))
-    for code, value in result.discretionary.items():
-        d = next(x for x in rules.discretionary if x.code == code)
-        table.add_row(f"{code} ({'-' if d.sign < 0 else '+'})", str(value), str(d.max))
+    for dcode, points in result.discretionary.items():
+        d = next(x for x in rules.discretionary if x.code == dcode)
+        table.add_row(f"{dcode} ({'-' if d.sign < 0 else '+'})", str(points), str(d.max))
     for agg in rules.aggregates:
         rating = result.ratings.get(agg.code)
         label = f"{agg.code} {agg.name}" + (f" (rating {rating})" if rating else "")
@@ -92,6 +92,50 @@ def score_command(
     table.add_row(rules.total_name, str(result.total), str(rules.total_max), style="bold")
     out.print(table)
     out.print(f"Status: [bold]{result.status}[/bold]")
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+@app.command("download")
+def download_command(
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="where to save the workbooks (default: FIW_CACHE_DIR)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Fetch both official workbooks (URLs from FIW_ALL_DATA_URL, FIW_RATINGS_URL) with sha256."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    from fiw.sources.download import DownloadError, download_workbooks
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=as_json) as progress:
+            files = download_workbooks(directory=directory, progress=progress)
+    except DownloadError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"files": [f.to_dict() for f in files]})
+        return
+    table = Table(show_header=True)
+    for column in ("workbook", "file", "bytes", "sha256"):
+        table.add_column(column, justify="right" if column == "bytes" else "left")
+    for f in files:
+        table.add_row(f.kind, str(f.path), f"{f.size:,}", f.sha256)
+    out.print(table)
 
 
 def main() -> None:

@@ -159,8 +159,9 @@ def rating(aggregate: str, value: int, edition: int, index: str = "fiw") -> int:
     raise ValueError(f"{aggregate} score {value} lies outside every band of the {edition} edition")
 
 
-def statuses_for_ratings(ratings: Mapping[str, int] | tuple[int, ...], edition: int,
-                         index: str = "fiw") -> tuple[Status, ...]:
+def statuses_for_ratings(
+    ratings: Mapping[str, int] | tuple[int, ...], edition: int, index: str = "fiw"
+) -> tuple[Status, ...]:
     """Every status the rule of `edition` allows for these ratings (two for a pre-2004 5.5)."""
     values = tuple(ratings.values()) if isinstance(ratings, Mapping) else tuple(ratings)
     scale = load_index(index).status_scale(edition)
@@ -255,8 +256,11 @@ def score(edition: int, scores: Mapping[str, object], index: str = "fiw") -> Sco
         aggregates[agg] += sign * discretionary[code]
     total = sum(aggregates.values()) if aggregates else sum(subtotals.values())
 
-    ratings = {agg: rating(agg, value, edition, index) for agg, value in aggregates.items()
-               if agg in rules.rating_bands}
+    ratings = {
+        agg: rating(agg, value, edition, index)
+        for agg, value in aggregates.items()
+        if agg in rules.rating_bands
+    }
     if idx.status_rule == "ratings":
         possible = statuses_for_ratings(ratings, edition, index)
         status = possible[0] if len(possible) == 1 else None

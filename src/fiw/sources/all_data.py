@@ -6,6 +6,7 @@ The sheet is found by its header row, not its name, so later editions of the fil
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,9 +88,7 @@ def _records(
     header = [str(c).strip() for c in rows[header_at]]
     missing = [c for c in required_columns() if c not in header]
     if missing:
-        raise WorkbookError(
-            path, f"sheet {sheet!r} lacks the column(s) {', '.join(missing)}"
-        )
+        raise WorkbookError(path, f"sheet {sheet!r} lacks the column(s) {', '.join(missing)}")
     col = {name: header.index(name) for name in required_columns()}
     indicators = load_index("fiw").indicator_codes()
     records: list[AssessmentRecord] = []
@@ -113,10 +112,8 @@ def _records(
         published: dict[str, object] = {f: _cell(row[col[f]]) for f in PUBLISHED_FIELDS}
         status = published["Status"]
         if isinstance(status, str):
-            try:
+            with contextlib.suppress(ValueError):
                 published["Status"] = Status.parse(status)
-            except ValueError:
-                pass
         add_a = _cell(row[col["Add A"]])
         records.append(
             AssessmentRecord(

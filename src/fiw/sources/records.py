@@ -15,8 +15,21 @@ from fiw.methodology import Status
 Kind = Literal["country", "territory"]
 
 # Published fields of the All_data workbook besides the indicator scores, in sheet order.
-PUBLISHED_FIELDS = ("A", "B", "C", "D", "E", "F", "G", "PR", "CL", "Total",
-                    "PR rating", "CL rating", "Status")
+PUBLISHED_FIELDS = (
+    "A",
+    "B",
+    "C",
+    "D",
+    "E",
+    "F",
+    "G",
+    "PR",
+    "CL",
+    "Total",
+    "PR rating",
+    "CL rating",
+    "Status",
+)
 
 
 @dataclass(frozen=True)
@@ -94,5 +107,8 @@ class DistributionRecord:
     origin: Origin
 
     def counts(self) -> dict[Status, int]:
-        return {Status.FREE: self.free, Status.PARTLY_FREE: self.partly_free,
-                Status.NOT_FREE: self.not_free}
+        return {
+            Status.FREE: self.free,
+            Status.PARTLY_FREE: self.partly_free,
+            Status.NOT_FREE: self.not_free,
+        }
