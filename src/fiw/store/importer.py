@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from fiw.sources.all_data import read_all_data
 from fiw.sources.detect import detect_workbook
@@ -158,7 +159,13 @@ def import_files(
             if progress:
                 progress(f"writing {batch.path.name}", 0)
             url = (urls or {}).get(batch.path)
-            reports.append(write_batch(connection, batch, sha256, size, url))
+            try:
+                reports.append(write_batch(connection, batch, sha256, size, url))
+            except SQLAlchemyError as exc:
+                detail = getattr(exc, "orig", None) or exc
+                raise ImportFailed(
+                    batch.path, f"the database refused its rows, nothing was imported ({detail})"
+                ) from exc
             if progress:
                 progress(f"wrote {batch.path.name}", step)
     return reports
@@ -230,7 +237,7 @@ def _merge(
     columns = [table.c[c] for c in (*keys, *compared)]
     existing = {
         tuple(r[: len(keys)]): tuple(r[len(keys) :])
-        for r in connection.execute(select(*columns)).tuples()
+        for r in connection.execute(select(*columns))
     }
     added: list[Row] = []
     changed: list[Row] = []
