@@ -1,0 +1,1 @@
+"""fiw benchmarks: each module exposes run() -> list[dict] (benchmark, value, unit, target)."""

@@ -1,0 +1,66 @@
+"""`fiw export`: tidy files that `fiw import` reads back to the same rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
+from fiw.store.export import FORMATS, export
+from fiw.store.importer import import_files
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_then_import_round_trips(
+    fmt: str, imported_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    source = open_dataset(imported_url)
+    scores = tmp_path / f"scores.{fmt}"
+    ratings = tmp_path / f"ratings.{fmt}"
+    assert export(source, fmt, scores, "scores") == 2515  # type: ignore[arg-type]
+    assert export(source, fmt, ratings, "ratings") == 9757  # type: ignore[arg-type]
+    reports = import_files(engine, [scores, ratings])
+    assert [r.kind for r in reports] == ["export", "export"]
+    copy = open_dataset(engine.url)
+    pd.testing.assert_frame_equal(copy.scores(), source.scores())
+    pd.testing.assert_frame_equal(copy.ratings(), source.ratings())
+    pd.testing.assert_frame_equal(copy.editions().drop(columns="order"),
+                                  source.editions().drop(columns="order"))  # fmt: skip
+
+
+def test_importing_an_export_into_its_own_database_changes_nothing(
+    engine: Engine, workbooks: list[Path], tmp_path: Path
+) -> None:
+    import_files(engine, workbooks)
+    ds = open_dataset(engine.url)
+    path = tmp_path / "scores.csv"
+    export(ds, "csv", path, "scores")
+    [report] = import_files(engine, [path])
+    assert report.new_file
+    assert all(c.added == c.changed == 0 for c in report.counts.values()), report.counts
+
+
+def test_csv_export_has_the_documented_columns_and_one_edition(
+    imported_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "scores.csv"
+    rows = export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
+    frame = pd.read_csv(path)
+    assert tuple(frame.columns) == SCORES_COLUMNS
+    assert len(frame) == rows and set(frame["edition"]) == {2024}
+    documented = (Path(__file__).parents[1] / "docs" / "store.md").read_text()
+    for column in (*SCORES_COLUMNS, *RATINGS_COLUMNS):
+        assert f"`{column}`" in documented, f"column {column} is not documented"
+
+
+def test_json_export_is_an_array_of_objects_with_nulls(imported_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "ratings.json"
+    export(open_dataset(imported_url), "json", path, "ratings", edition=1973)
+    data = json.loads(path.read_text())
+    assert isinstance(data, list) and list(data[0]) == list(RATINGS_COLUMNS)
+    assert all(row["edition"] == "Jan.-Feb. 1973" for row in data)
+    assert any(row["raw"] is not None for row in data) and any(row["raw"] is None for row in data)
