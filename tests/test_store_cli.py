@@ -34,9 +34,7 @@ def test_import_of_a_foreign_file_fails_without_traceback(tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
-def test_db_upgrade_countries_and_export(
-    imported_url: str, tmp_path: Path
-) -> None:
+def test_db_upgrade_countries_and_export(imported_url: str, tmp_path: Path) -> None:
     fresh = f"sqlite:///{tmp_path / 'new.sqlite'}"
     upgraded = runner.invoke(app, ["db", "upgrade", "--database", fresh])
     assert upgraded.exit_code == 0 and "0001" in upgraded.stdout

@@ -64,7 +64,9 @@ def test_ratings_columns_and_editions(imported_url: str) -> None:
     assert "1983-84" in set(ratings["edition"])
     assert set(ratings["status_rule"].dropna()) <= {"follows", "either", "contradicts"}
     assert (ratings["status_rule"] == "contradicts").sum() == 14
-    south_africa = ratings[(ratings["country_id"] == "south-africa") & (ratings["edition_order"] == 1)]
+    south_africa = ratings[
+        (ratings["country_id"] == "south-africa") & (ratings["edition_order"] == 1)
+    ]
     assert south_africa["raw"].notna().all()
 
 
@@ -87,7 +89,7 @@ def test_kosovo_is_a_territory_then_a_country(imported_url: str) -> None:
 
 
 def test_unknown_country_says_what_was_expected(imported_url: str) -> None:
-    with pytest.raises(CountryNotFound, match="'atlantis'.*kazakhstan"):
+    with pytest.raises(CountryNotFound, match=r"'atlantis'.*kazakhstan"):
         fiw.open(imported_url).country("atlantis")
 
 
@@ -96,9 +98,7 @@ def test_open_refuses_an_empty_database_with_the_fix(database_url: str) -> None:
         open_dataset(database_url)
 
 
-def test_open_uses_fiw_database_url(
-    imported_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_open_uses_fiw_database_url(imported_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIW_DATABASE_URL", imported_url)
     assert len(fiw.open().scores(edition=2024)) == len(fiw.open(imported_url).scores(edition=2024))
 

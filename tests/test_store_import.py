@@ -99,9 +99,7 @@ def test_truncated_workbook_is_rejected_and_database_unchanged(
     assert checksum(engine) == before
 
 
-def test_foreign_files_are_rejected_with_what_was_expected(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_foreign_files_are_rejected_with_what_was_expected(engine: Engine, tmp_path: Path) -> None:
     before = checksum(engine)
     text_file = tmp_path / "notes.xlsx"
     text_file.write_text("not a workbook at all\n")
@@ -161,7 +159,9 @@ def test_a_failure_while_writing_rolls_back_every_file(
         "country_id,iso3,name,kind,edition,edition_order,period,"
         "pr_rating,cl_rating,status,raw,status_rule"
     )
-    clash.write_text(header + "\nkazakhstan,KAZ,Kazakhstan,country,2023,51,2022,7,5,Not Free,,follows\n")
+    clash.write_text(
+        header + "\nkazakhstan,KAZ,Kazakhstan,country,2023,51,2022,7,5,Not Free,,follows\n"
+    )
     with pytest.raises(ImportFailed, match="database refused"):
         import_files(engine, [ratings_path, clash])
     assert checksum(engine) == before

@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "open"]
 
 
-def open(url: str | None = None) -> Dataset:  # noqa: A001 - `fiw.open()` reads like the README
+def open(url: str | None = None) -> Dataset:
     """fiw's database as a Dataset: `url`, else FIW_DATABASE_URL, else the default SQLite file."""
     from fiw.store.dataset import open_dataset
 

@@ -264,9 +264,7 @@ def countries_command(
 
 @app.command("export")
 def export_command(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv, json, parquet or xlsx")
-    ] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, parquet or xlsx")] = "csv",
     edition: Annotated[int | None, typer.Option(help="only this edition (year)")] = None,
     table: Annotated[str, typer.Option(help="scores (2013 on) or ratings (1973 on)")] = "scores",
     output: Annotated[

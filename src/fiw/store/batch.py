@@ -14,8 +14,8 @@ from pathlib import Path
 
 from fiw.methodology import Status, load_index
 from fiw.sources.countries import Country, UnmappedNames, map_names
-from fiw.sources.records import AssessmentRecord, EditionRecord, Origin, RatingRecord
 from fiw.sources.ratings import classify_status
+from fiw.sources.records import AssessmentRecord, EditionRecord, Origin, RatingRecord
 from fiw.store.errors import ImportFailed
 from fiw.store.schema import INDICATORS, SUBTOTALS
 

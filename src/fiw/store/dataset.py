@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Select, select
 
@@ -54,15 +54,16 @@ def _frame(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.DataF
     """A DataFrame built column-wise: whole-number columns int64, or Int64 where nullable."""
     import pandas as pd
 
+    array = cast(Any, pd.array)
     data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     frame: dict[str, Any] = {}
     for name, values in zip(columns, data, strict=True):
         sample = next((v for v in values if v is not None), None)
         if isinstance(sample, int) or (sample is None and name in NULLABLE_INTS):
             dtype = "Int64" if name in NULLABLE_INTS or None in values else "int64"
-            frame[name] = pd.array(values, dtype=dtype)
+            frame[name] = array(values, dtype=dtype)
         else:
-            frame[name] = pd.array(values, dtype="str")
+            frame[name] = array(values, dtype="str")
     return pd.DataFrame(frame, columns=list(columns))
 
 
@@ -156,9 +157,19 @@ class Dataset:
         e = Edition.__table__.c
         query = (
             select(
-                c.id, c.iso3, c.name, r.kind, e.label, e.order, e.period,
-                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule,
-            )  # fmt: skip
+                c.id,
+                c.iso3,
+                c.name,
+                r.kind,
+                e.label,
+                e.order,
+                e.period,
+                r.pr_rating,
+                r.cl_rating,
+                r.status,
+                r.raw,
+                r.status_rule,
+            )
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
         )

@@ -148,7 +148,8 @@ def _records(path: Path) -> list[dict[str, Any]]:
         frame = pd.read_parquet(path)
     else:
         frame = pd.read_excel(path, sheet_name=0, engine="calamine")
-    return list(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [{str(k): v for k, v in r.items()} for r in records]
 
 
 def _blank(value: object) -> bool:
@@ -174,7 +175,7 @@ def _text(value: object) -> str | None:
 
 def _choice(path: Path, where: str, label: str, value: object, allowed: Sequence[str]) -> str:
     text = _text(value)
-    if text not in allowed:
+    if text is None or text not in allowed:
         raise ImportFailed(path, f"{where}: {label} = {value!r}, expected one of {allowed}")
     return text
 
@@ -192,7 +193,7 @@ def read_export(path: Path) -> Batch:
                 countries[cid] = find_country(cid)
             except UnknownCountry as exc:
                 raise ImportFailed(path, f"row {line}: {exc}") from exc
-    rows = (_score_row if table == "scores" else _rating_row)
+    rows = _score_row if table == "scores" else _rating_row
     parsed = [rows(path, line, r, table) for line, r in enumerate(records, start=2)]
     check_unique(path, table if table == "ratings" else "assessments", [p[0] for p in parsed],
                  [f"row {line}" for line in range(2, len(parsed) + 2)])  # fmt: skip

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -142,10 +143,10 @@ def import_files(
     progress: Progress | None = None,
 ) -> list[ImportReport]:
     """Import files into the database (migrated first) in ONE transaction, all or nothing."""
-    paths = [Path(p) for p in paths]
-    step = 1.0 / (2 * len(paths)) if paths else 0.0
+    files = [Path(p) for p in paths]
+    step = 1.0 / (2 * len(files)) if files else 0.0
     batches: list[tuple[Batch, str, int]] = []
-    for path in paths:
+    for path in files:
         if progress:
             progress(f"reading {path.name}", 0)
         batch = read_source(path)
@@ -174,7 +175,7 @@ def import_files(
 def _source_file(
     connection: Connection, batch: Batch, sha256: str, size: int, url: str | None
 ) -> tuple[int, bool]:
-    table = SourceFile.__table__
+    table = Base.metadata.tables[SourceFile.__tablename__]
     found = connection.execute(select(table.c.id).where(table.c.sha256 == sha256)).scalar()
     if found is not None:
         return int(found), False
@@ -236,8 +237,7 @@ def _merge(
     compared = [c for c in rows[0] if c not in keys and c not in PROVENANCE]
     columns = [table.c[c] for c in (*keys, *compared)]
     existing = {
-        tuple(r[: len(keys)]): tuple(r[len(keys) :])
-        for r in connection.execute(select(*columns))
+        tuple(r[: len(keys)]): tuple(r[len(keys) :]) for r in connection.execute(select(*columns))
     }
     added: list[Row] = []
     changed: list[Row] = []
@@ -258,7 +258,7 @@ def _merge(
     if added:
         connection.execute(insert(table), added)
     if changed:
-        values = {c: bindparam(f"v_{c}") for c in changed[0] if c not in keys}
+        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in changed[0] if c not in keys}
         statement = (
             update(table)
             .where(and_(*(table.c[k] == bindparam(f"k_{k}") for k in keys)))

@@ -1,4 +1,4 @@
-"""The database tables as SQLAlchemy 2 typed models; Alembic revisions create them, never create_all.
+"""The database tables as SQLAlchemy 2 typed models (Alembic revisions create them).
 
 Natural keys are enforced where data enters: one assessment and one rating per (country,
 edition). Every row that came from a file points to its `source_files` row.
