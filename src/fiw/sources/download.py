@@ -160,10 +160,9 @@ def download_workbooks(
         (settings.all_data_url, "all_data"),
         (settings.ratings_url, "ratings"),
     )
+    files: list[DownloadedFile] = []
     with httpx.Client(follow_redirects=True, timeout=60.0) as client:
-        files = tuple(
-            download_workbook(url, kind, target, client=client, progress=progress)
-            for url, kind in sources
-        )
-    write_manifest(target, files)
-    return files
+        for url, kind in sources:
+            files.append(download_workbook(url, kind, target, client=client, progress=progress))
+            write_manifest(target, files)  # a later failure keeps the record of this file
+    return tuple(files)
