@@ -108,5 +108,7 @@ def imported_url(
         yield url
 
 
-def backend_of(url: str) -> str:
-    return make_url(url).get_backend_name()
+@pytest.fixture
+def fresh_twin_url(imported_url: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on the same backend as `imported_url` (for round trips)."""
+    yield from _fresh_url(make_url(imported_url).get_backend_name(), tmp_path)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
+from fiw.store.database import make_engine
 from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
 from fiw.store.export import FORMATS, export
 from fiw.store.importer import import_files
@@ -16,9 +17,10 @@ from fiw.store.importer import import_files
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_then_import_round_trips(
-    fmt: str, imported_url: str, engine: Engine, tmp_path: Path
+    fmt: str, imported_url: str, fresh_twin_url: str, tmp_path: Path
 ) -> None:
     source = open_dataset(imported_url)
+    engine = make_engine(fresh_twin_url)
     scores = tmp_path / f"scores.{fmt}"
     ratings = tmp_path / f"ratings.{fmt}"
     assert export(source, fmt, scores, "scores") == 2515  # type: ignore[arg-type]
