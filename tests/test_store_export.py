@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from fiw.store.database import make_engine
 from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
-from fiw.store.export import FORMATS, export
+from fiw.store.export import FORMATS, export, write_export
 from fiw.store.importer import import_files
 
 
@@ -71,3 +73,29 @@ def test_json_export_is_an_array_of_objects_with_nulls(imported_url: str, tmp_pa
     assert isinstance(data, list) and list(data[0]) == list(RATINGS_COLUMNS)
     assert all(row["edition"] == "Jan.-Feb. 1973" for row in data)
     assert any(row["raw"] is not None for row in data) and any(row["raw"] is None for row in data)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_subset_of_rows_round_trips(
+    data: st.DataObject, imported_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    source = open_dataset(imported_url)
+    table = data.draw(st.sampled_from(["scores", "ratings"]))
+    fmt = data.draw(st.sampled_from(["csv", "json", "parquet"]))
+    frame = source.scores() if table == "scores" else source.ratings()
+    rows = sorted(data.draw(st.sets(st.integers(0, len(frame) - 1), min_size=1, max_size=40)))
+    subset = frame.iloc[rows].reset_index(drop=True)
+    folder = tmp_path_factory.mktemp("subset")
+    path = folder / f"{table}.{fmt}"
+    write_export(subset, fmt, path, table)  # type: ignore[arg-type]
+    engine = make_engine(f"sqlite:///{folder / 'copy.sqlite'}")
+    import_files(engine, [path])
+    copy = open_dataset(engine.url)
+    back = copy.scores() if table == "scores" else copy.ratings()
+    engine.dispose()
+    order = ["edition_order" if table == "ratings" else "edition", "country_id"]
+    expected = subset.sort_values(order).reset_index(drop=True)
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), expected)
