@@ -356,6 +356,161 @@ def serve_command(
         fail(str(exc))
 
 
+# --- store ---------------------------------------------------------------------------------
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database", envvar="FIW_DATABASE_URL", show_envvar=False,
+        help="database URL (default: FIW_DATABASE_URL, else a SQLite file in the data dir)",
+    ),
+]  # fmt: skip
+db_app = typer.Typer(help="Manage fiw's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade_command(database: DatabaseOption = None) -> None:
+    """Create or migrate the database to fiw's newest schema (Alembic revisions)."""
+    from fiw.store.database import describe, make_engine
+    from fiw.store.errors import StoreError
+    from fiw.store.migrate import upgrade
+
+    try:
+        engine = make_engine(database)
+        before, after = upgrade(engine)
+    except StoreError as exc:
+        fail(str(exc))
+    where = describe(engine)
+    if before == after:
+        out.print(f"{where} is up to date (revision {after})", highlight=False)
+    else:
+        out.print(f"{where}: revision {before or '(empty)'} → {after}", highlight=False)
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="workbooks or fiw exports to import")],
+    database: DatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Import official workbooks (or fiw exports), recognised by content, in one transaction."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from fiw.store.database import make_engine
+    from fiw.store.errors import StoreError
+    from fiw.store.importer import import_files
+
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn())
+    try:
+        engine = make_engine(database)
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task("importing", total=1.0)
+
+            def advance(description: str, done: float) -> None:
+                progress.update(task, description=description, advance=done)
+
+            reports = import_files(engine, files, progress=advance)
+    except StoreError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"files": [r.to_dict() for r in reports]})
+        return
+    for report in reports:
+        state = "new file" if report.new_file else "already imported"
+        out.print(
+            f"[bold]{report.path.name}[/bold] ({report.kind}, {state}, sha256 "
+            f"{report.sha256[:12]}…)",
+            highlight=False,
+        )
+        table = Table(show_header=True)
+        for column in ("table", "added", "changed", "unchanged"):
+            table.add_column(column, justify="left" if column == "table" else "right")
+        for name, counts in report.counts.items():
+            table.add_row(name, f"{counts.added:,}", f"{counts.changed:,}", f"{counts.unchanged:,}")
+        out.print(table)
+        for change in report.changes[:20]:
+            out.print(f"  changed: {change}", highlight=False)
+        if len(report.changes) > 20:
+            out.print(f"  … {len(report.changes) - 20} more (--json lists them)")
+        if not report.changed_anything:
+            out.print("  nothing changed")
+
+
+def _editions_text(years: tuple[int, ...]) -> str:
+    """1973-2009 style ranges of consecutive years (editions skip 1983)."""
+    parts: list[str] = []
+    start = prev = None
+    for year in years:
+        if prev is not None and year - prev <= (2 if prev == 1982 else 1):
+            prev = year
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = year
+    if start is not None:
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(parts)
+
+
+@app.command("countries")
+def countries_command(
+    database: DatabaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """List countries: id, name, ISO3, regions, editions as a country and as a territory."""
+    from fiw.store.dataset import open_dataset
+    from fiw.store.errors import StoreError
+
+    try:
+        summaries = open_dataset(database).country_summaries()
+    except StoreError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"countries": [s.to_dict() for s in summaries]})
+        return
+    table = Table(show_header=True)
+    for column in ("id", "name", "iso3", "regions", "country in", "territory in"):
+        table.add_column(column)
+    for s in summaries:
+        table.add_row(
+            s.id, s.name, s.iso3 or "", ", ".join(s.regions),
+            _editions_text(s.country_editions), _editions_text(s.territory_editions),
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, parquet or xlsx")] = "csv",
+    edition: Annotated[int | None, typer.Option(help="only this edition (year)")] = None,
+    table: Annotated[str, typer.Option(help="scores (2013 on) or ratings (1973 on)")] = "scores",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write (default: stdout)")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Export the scores or the ratings history as tidy columns (docs/store.md)."""
+    from fiw.store.dataset import open_dataset
+    from fiw.store.errors import StoreError
+    from fiw.store.export import FORMATS, TABLES, export
+
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if table not in TABLES:
+        fail(f"--table {table!r}: expected one of {', '.join(TABLES)}")
+    if output is None and fmt in ("parquet", "xlsx"):
+        fail(f"--format {fmt} writes a binary file: give --output FILE")
+    try:
+        dataset = open_dataset(database)
+        destination = output if output is not None else sys.stdout.buffer
+        rows = export(dataset, fmt, destination, table, edition)  # type: ignore[arg-type]
+    except StoreError as exc:
+        fail(str(exc))
+    if output is not None:
+        err.print(f"{rows:,} rows of {table} written to {output}", highlight=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,278 @@
+"""The Python API over the database: `ds = fiw.open()`, then `ds.scores()`, `ds.ratings()`,
+`ds.country("KAZ").history()`. pandas is imported inside the methods that return frames,
+so importing fiw (and starting the CLI) stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Engine, Select, select
+
+from fiw.methodology import Status
+from fiw.sources.countries import lookup_name
+from fiw.store.database import describe, make_engine
+from fiw.store.errors import CountryNotFound
+from fiw.store.migrate import require_current
+from fiw.store.schema import INDICATORS, SUBTOTALS, Assessment, Country, CountryName, Edition
+from fiw.store.schema import Rating as RatingRow
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy.engine import URL
+
+SCORES_COLUMNS: tuple[str, ...] = (
+    "country_id", "iso3", "name", "kind", "region", "edition",
+    *INDICATORS, "Q", "add_a", *(s.upper() for s in SUBTOTALS),
+    "pr", "cl", "total", "pr_rating", "cl_rating", "status",
+)  # fmt: skip
+RATINGS_COLUMNS: tuple[str, ...] = (
+    "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",
+    "pr_rating", "cl_rating", "status", "raw", "status_rule",
+)  # fmt: skip
+NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "edition_order"})
+
+Many = Any  # one value or an iterable of them
+
+
+def _many(value: object) -> list[Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | int) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _statuses(value: object) -> list[str] | None:
+    values = _many(value)
+    return None if values is None else [Status.parse(str(v)).value for v in values]
+
+
+def _frame(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """A DataFrame built column-wise: whole-number columns int64, or Int64 where nullable."""
+    import pandas as pd
+
+    array = cast(Any, pd.array)
+    data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    frame: dict[str, Any] = {}
+    for name, values in zip(columns, data, strict=True):
+        sample = next((v for v in values if v is not None), None)
+        if isinstance(sample, int) or (sample is None and name in NULLABLE_INTS):
+            dtype = "Int64" if name in NULLABLE_INTS or None in values else "int64"
+            frame[name] = array(values, dtype=dtype)
+        else:
+            frame[name] = array(values, dtype="str")
+    return pd.DataFrame(frame, columns=list(columns))
+
+
+@dataclass(frozen=True)
+class CountrySummary:
+    """A country as `fiw countries` lists it: identity, regions and editions by kind."""
+
+    id: str
+    name: str
+    iso3: str | None
+    regions: tuple[str, ...]
+    country_editions: tuple[int, ...]
+    territory_editions: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "iso3": self.iso3,
+            "regions": list(self.regions),
+            "country_editions": list(self.country_editions),
+            "territory_editions": list(self.territory_editions),
+        }
+
+
+class Dataset:
+    """fiw's database, read as pandas DataFrames."""
+
+    def __init__(self, engine: Engine) -> None:
+        require_current(engine)
+        self.engine = engine
+
+    def __repr__(self) -> str:
+        return f"<fiw.Dataset {describe(self.engine)}>"
+
+    # --- scores -------------------------------------------------------------------------
+
+    def _scores_select(self) -> Select[Any]:
+        a = Assessment.__table__.c
+        c = Country.__table__.c
+        columns = [
+            c.id.label("country_id"), c.iso3, c.name, a.kind, a.region, a.edition,
+            *(a[code.lower()] for code in INDICATORS), a.q, a.add_a,
+            *(a[s] for s in SUBTOTALS),
+            a.pr, a.cl, a.total, a.pr_rating, a.cl_rating, a.status,
+        ]  # fmt: skip
+        return (
+            select(*columns)
+            .select_from(Assessment.__table__.join(Country.__table__))
+            .order_by(a.edition, c.id)
+        )
+
+    def scores(
+        self,
+        edition: Many = None,
+        region: Many = None,
+        status: Many = None,
+        kind: Many = None,
+        country: str | None = None,
+    ) -> pd.DataFrame:
+        """Indicator scores, one row per country-edition (editions 2013 on), filtered by any
+        of edition (year), region, status ("Free", "PF" …), kind and country."""
+        a = Assessment.__table__.c
+        query = self._scores_select()
+        for column, values in (
+            (a.edition, _many(edition)),
+            (a.region, _many(region)),
+            (a.status, _statuses(status)),
+            (a.kind, _many(kind)),
+            (a.country_id, None if country is None else [self.country(country).id]),
+        ):
+            if values is not None:
+                query = query.where(column.in_(values))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return _frame(SCORES_COLUMNS, rows)
+
+    # --- ratings ------------------------------------------------------------------------
+
+    def ratings(
+        self,
+        edition: Many = None,
+        status: Many = None,
+        kind: Many = None,
+        country: str | None = None,
+    ) -> pd.DataFrame:
+        """The ratings history since the 1973 edition, one row per rated entry; `edition`
+        filters by publication year (1973 … 2024, "1983-84" is 1984)."""
+        r = RatingRow.__table__.c
+        c = Country.__table__.c
+        e = Edition.__table__.c
+        query = (
+            select(
+                c.id,
+                c.iso3,
+                c.name,
+                r.kind,
+                e.label,
+                e.order,
+                e.period,
+                r.pr_rating,
+                r.cl_rating,
+                r.status,
+                r.raw,
+                r.status_rule,
+            )
+            .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
+            .order_by(e.year, c.id)
+        )
+        for column, values in (
+            (r.edition, _many(edition)),
+            (r.status, _statuses(status)),
+            (r.kind, _many(kind)),
+            (r.country_id, None if country is None else [self.country(country).id]),
+        ):
+            if values is not None:
+                query = query.where(column.in_(values))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return _frame(RATINGS_COLUMNS, rows)
+
+    # --- countries ----------------------------------------------------------------------
+
+    def country(self, key: str) -> CountryHandle:
+        """A country by id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use."""
+        c = Country.__table__.c
+        text = key.strip()
+        query = select(c.id, c.name, c.iso3)
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                query.where((c.id == text.lower()) | (c.iso3 == text.upper()))
+            ).first()
+            if row is None:
+                n = CountryName.__table__.c
+                found = connection.execute(
+                    select(n.country_id).where(n.name == text)
+                ).scalar() or getattr(lookup_name(text), "id", None)
+                if found is not None:
+                    row = connection.execute(query.where(c.id == found)).first()
+        if row is None:
+            raise CountryNotFound(
+                f"no country {key!r} in {describe(self.engine)}: expected an id such as "
+                "'kazakhstan', an ISO3 code such as 'KAZ' or a name (`fiw countries` lists them)"
+            )
+        return CountryHandle(self, row.id, row.name, row.iso3)
+
+    def country_summaries(self) -> list[CountrySummary]:
+        """Every country in the database with its regions and its editions by kind."""
+        c = Country.__table__.c
+        kinds: dict[str, dict[str, set[int]]] = {}
+        regions: dict[str, dict[str, int]] = {}
+        with self.engine.connect() as connection:
+            countries = connection.execute(select(c.id, c.name, c.iso3).order_by(c.id)).all()
+            for table in (RatingRow.__table__, Assessment.__table__):
+                for cid, kind, year in connection.execute(
+                    select(table.c.country_id, table.c.kind, table.c.edition)
+                ):
+                    kinds.setdefault(cid, {}).setdefault(kind, set()).add(year)
+            a = Assessment.__table__.c
+            for cid, region, year in connection.execute(
+                select(a.country_id, a.region, a.edition).order_by(a.edition)
+            ):
+                regions.setdefault(cid, {})[region] = year
+        return [
+            CountrySummary(
+                id=cid,
+                name=name,
+                iso3=iso3,
+                regions=tuple(sorted(regions.get(cid, {}), key=regions.get(cid, {}).__getitem__)),
+                country_editions=tuple(sorted(kinds.get(cid, {}).get("country", ()))),
+                territory_editions=tuple(sorted(kinds.get(cid, {}).get("territory", ()))),
+            )
+            for cid, name, iso3 in countries
+        ]
+
+    def countries(self) -> pd.DataFrame:
+        """Every country: id, iso3, name, regions and the editions it was a country or
+        territory in (lists of years)."""
+        import pandas as pd
+
+        return pd.DataFrame([s.to_dict() for s in self.country_summaries()])
+
+    def editions(self) -> pd.DataFrame:
+        """Every edition: year, order (1 = 1973 … 51 = 2024), label, period, methodology."""
+        e = Edition.__table__.c
+        query = select(e.year, e.order, e.label, e.period, e.methodology_version).order_by(e.year)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return _frame(("year", "order", "label", "period", "methodology_version"), rows)
+
+
+@dataclass(frozen=True)
+class CountryHandle:
+    """One country of a Dataset: `.history()` (ratings since 1973) and `.scores()`."""
+
+    dataset: Dataset
+    id: str
+    name: str
+    iso3: str | None
+
+    def history(self) -> pd.DataFrame:
+        """The country's ratings history, oldest edition first."""
+        return self.dataset.ratings(country=self.id)
+
+    def scores(self) -> pd.DataFrame:
+        """The country's indicator scores, one row per edition."""
+        return self.dataset.scores(country=self.id)
+
+
+def open_dataset(url: str | URL | None = None) -> Dataset:
+    """The Dataset at `url`, else FIW_DATABASE_URL, else the default SQLite file."""
+    return Dataset(make_engine(url))

@@ -1,0 +1,278 @@
+"""`fiw export`: the scores or the ratings history as tidy files, and reading them back.
+
+An export holds exactly the columns of `ds.scores()` or `ds.ratings()` (docs/store.md), so
+`fiw import` recognises it by its header and a round trip gives the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+
+from fiw.sources.countries import UnknownCountry, find_country
+from fiw.sources.ratings import publication_year
+from fiw.store.batch import (
+    Batch,
+    Row,
+    check_unique,
+    country_rows,
+    methodology_version,
+    whole,
+    year_only_edition,
+)
+from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, Dataset
+from fiw.store.errors import ImportFailed
+from fiw.store.schema import INDICATORS, KINDS, STATUS_RULES, STATUSES, SUBTOTALS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Format = Literal["csv", "json", "parquet", "xlsx"]
+FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "xlsx")
+ExportTable = Literal["scores", "ratings"]
+TABLES: dict[str, tuple[str, ...]] = {"scores": SCORES_COLUMNS, "ratings": RATINGS_COLUMNS}
+EXPORT_SUFFIXES = (".csv", ".json", ".parquet")
+
+
+def export_frame(
+    dataset: Dataset, table: ExportTable = "scores", edition: int | None = None
+) -> pd.DataFrame:
+    """The rows an export holds: `ds.scores()` or `ds.ratings()`, optionally one edition."""
+    if table == "scores":
+        return dataset.scores(edition=edition)
+    return dataset.ratings(edition=edition)
+
+
+def write_export(
+    frame: pd.DataFrame, fmt: Format, destination: Path | BinaryIO, table: ExportTable
+) -> None:
+    """Write a frame as csv, json (an array of objects), parquet or xlsx (sheet `table`)."""
+    if fmt == "csv":
+        data = frame.to_csv(index=False, lineterminator="\n").encode()
+    elif fmt == "json":
+        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        data = (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode()
+    elif fmt == "parquet":
+        import io
+
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    elif fmt == "xlsx":
+        import io
+
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name=table, engine="openpyxl")
+        data = buffer.getvalue()
+    else:
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if isinstance(destination, Path):
+        destination.write_bytes(data)
+    else:
+        destination.write(data)
+
+
+def export(
+    dataset: Dataset,
+    fmt: Format,
+    destination: Path | BinaryIO,
+    table: ExportTable = "scores",
+    edition: int | None = None,
+) -> int:
+    """Export one table of the dataset; returns the number of rows written."""
+    frame = export_frame(dataset, table, edition)
+    write_export(frame, fmt, destination, table)
+    return len(frame)
+
+
+# --- reading an export back ---------------------------------------------------------------
+
+
+def _header(path: Path) -> list[str]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return [c.strip() for c in handle.readline().strip().split(",")]
+    if suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ImportFailed(path, f"is not valid JSON ({exc})") from exc
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            return list(data[0])
+        return []
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names)
+        except Exception as exc:
+            raise ImportFailed(path, f"is not a readable parquet file ({exc})") from exc
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_index(0).to_python(nrows=1)
+    except Exception:
+        return []
+    return [str(c).strip() for c in rows[0]] if rows else []
+
+
+def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
+    """Which table a fiw export holds, by its header; None (or ImportFailed when strict)."""
+    header = _header(path)
+    for table, columns in TABLES.items():
+        if tuple(header) == columns:
+            return table  # type: ignore[return-value]
+    if not strict:
+        return None
+    raise ImportFailed(
+        path,
+        f"is not a fiw export: its columns are {', '.join(header[:8]) or 'missing'}…, expected "
+        f"those of `fiw export` ({', '.join(SCORES_COLUMNS[:6])}, …; docs/store.md)",
+    )
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    elif suffix == ".json":
+        return list(json.loads(path.read_text(encoding="utf-8")))
+    elif suffix == ".parquet":
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_excel(path, sheet_name=0, engine="calamine")
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [{str(k): v for k, v in r.items()} for r in records]
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def _int(value: object) -> object:
+    """Whole numbers as int whatever the format wrote (2, 2.0, "2"); others unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def _text(value: object) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _choice(path: Path, where: str, label: str, value: object, allowed: Sequence[str]) -> str:
+    text = _text(value)
+    if text is None or text not in allowed:
+        raise ImportFailed(path, f"{where}: {label} = {value!r}, expected one of {allowed}")
+    return text
+
+
+def read_export(path: Path) -> Batch:
+    """A fiw export as a Batch: its countries must be known ids of the committed mapping."""
+    table = detect_export(path)
+    assert table is not None
+    records = _records(path)
+    countries = {}
+    for line, record in enumerate(records, start=2):
+        cid = _text(record["country_id"]) or ""
+        if cid not in countries:
+            try:
+                countries[cid] = find_country(cid)
+            except UnknownCountry as exc:
+                raise ImportFailed(path, f"row {line}: {exc}") from exc
+    rows = _score_row if table == "scores" else _rating_row
+    parsed = [rows(path, line, r, table) for line, r in enumerate(records, start=2)]
+    check_unique(path, table if table == "ratings" else "assessments", [p[0] for p in parsed],
+                 [f"row {line}" for line in range(2, len(parsed) + 2)])  # fmt: skip
+    if table == "scores":
+        years = sorted({int(str(p[0]["edition"])) for p in parsed})
+        editions = [year_only_edition(y) for y in years]
+    else:
+        editions = list({int(str(p[1]["year"])): p[1] for p in parsed}.values())
+    return Batch(
+        path=path,
+        kind="export",
+        rows={
+            "countries": country_rows(countries.values()),
+            "editions": editions,
+            "assessments" if table == "scores" else "ratings": [p[0] for p in parsed],
+        },
+        weak=frozenset({"editions"}) if table == "scores" else frozenset(),
+    )
+
+
+def _score_row(path: Path, line: int, record: dict[str, Any], table: str) -> tuple[Row, Row]:
+    where = f"{table} row {line} ({record.get('country_id')}, {record.get('edition')})"
+    row: Row = {
+        "country_id": _text(record["country_id"]),
+        "edition": whole(path, where, "edition", _int(record["edition"]), 1973, 9999),
+        "kind": _choice(path, where, "kind", record["kind"], KINDS),
+        "region": _text(record["region"]),
+    }
+    for code in INDICATORS:
+        row[code.lower()] = whole(path, where, code, _int(record[code]), 0, 4)
+    row["q"] = whole(path, where, "Q", _int(record["Q"]), 0, 4)
+    add_a = record["add_a"]
+    row["add_a"] = None if _blank(add_a) else whole(path, where, "add_a", _int(add_a), 0, 4)
+    for code in SUBTOTALS:
+        row[code] = whole(path, where, code.upper(), _int(record[code.upper()]), 0, 16)
+    row["pr"] = whole(path, where, "pr", _int(record["pr"]), -4, 40)
+    row["cl"] = whole(path, where, "cl", _int(record["cl"]), 0, 60)
+    row["total"] = whole(path, where, "total", _int(record["total"]), -4, 100)
+    row["pr_rating"] = whole(path, where, "pr_rating", _int(record["pr_rating"]), 1, 7)
+    row["cl_rating"] = whole(path, where, "cl_rating", _int(record["cl_rating"]), 1, 7)
+    row["status"] = _choice(path, where, "status", record["status"], STATUSES)
+    row["source_sheet"] = table
+    row["source_row"] = line
+    return row, {}
+
+
+def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tuple[Row, Row]:
+    where = f"{table} row {line} ({record.get('country_id')}, {record.get('edition')})"
+    label = _text(record["edition"]) or ""
+    try:
+        year = publication_year(label)
+    except ValueError as exc:
+        raise ImportFailed(path, f"{where}: {exc}") from exc
+    edition: Row = {
+        "year": year,
+        "order": whole(path, where, "edition_order", _int(record["edition_order"]), 1, 999),
+        "label": label,
+        "period": _text(record["period"]),
+        "methodology_version": methodology_version(year),
+    }
+
+    def rating(label: str) -> int | None:
+        value = record[label]
+        return None if _blank(value) else whole(path, where, label, _int(value), 1, 7)
+
+    status = record["status"]
+    rule = record["status_rule"]
+    row: Row = {
+        "country_id": _text(record["country_id"]),
+        "edition": year,
+        "kind": _choice(path, where, "kind", record["kind"], KINDS),
+        "pr_rating": rating("pr_rating"),
+        "cl_rating": rating("cl_rating"),
+        "status": None if _blank(status) else _choice(path, where, "status", status, STATUSES),
+        "raw": _text(record["raw"]),
+        "status_rule": None
+        if _blank(rule)
+        else _choice(path, where, "status_rule", rule, STATUS_RULES),
+        "source_sheet": table,
+        "source_row": line,
+    }
+    return row, edition

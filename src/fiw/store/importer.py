@@ -1,0 +1,274 @@
+"""`fiw import`: recognise each file by its contents, then load it in one transaction.
+
+Importing is idempotent: rows are compared with the database by natural key and only the
+difference is written (bulk executemany), so a second import of the same file changes
+nothing. Any failure rolls the whole import back. New source kinds (report pages, issue 4)
+register a detector and a reader in SOURCE_KINDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from fiw.sources.all_data import read_all_data
+from fiw.sources.detect import detect_workbook
+from fiw.sources.errors import WorkbookError
+from fiw.sources.ratings import read_ratings
+from fiw.store.batch import PROVENANCE, TABLE_KEYS, Batch, Row, all_data_batch, ratings_batch
+from fiw.store.errors import ImportFailed
+from fiw.store.export import EXPORT_SUFFIXES, detect_export, read_export
+from fiw.store.migrate import upgrade
+from fiw.store.schema import Base, SourceFile
+
+Progress = Callable[[str, float], None]
+"""Called with a description and the fraction of the work done since the last call."""
+
+MAX_CHANGES_LISTED = 200
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """A kind of file fiw imports: how to read it into a Batch."""
+
+    name: str
+    description: str
+    read: Callable[[Path], Batch]
+
+
+def _read_all_data(path: Path) -> Batch:
+    return all_data_batch(path, read_all_data(path).records)
+
+
+def _read_ratings(path: Path) -> Batch:
+    workbook = read_ratings(path)
+    return ratings_batch(path, workbook.editions, workbook.records)
+
+
+SOURCE_KINDS: dict[str, SourceKind] = {
+    "all_data": SourceKind("all_data", "indicator scores workbook (All_data)", _read_all_data),
+    "ratings": SourceKind("ratings", "ratings and statuses workbook since 1973", _read_ratings),
+    "export": SourceKind("export", "fiw export (scores or ratings)", read_export),
+}
+
+
+def detect_source(path: Path) -> str:
+    """The kind of a file, from its contents; ImportFailed says what was expected."""
+    if path.is_dir():
+        raise ImportFailed(path, "is a folder: fiw imports files (workbooks or fiw exports)")
+    if not path.exists():
+        raise ImportFailed(path, "no such file")
+    if path.suffix.lower() in EXPORT_SUFFIXES:
+        detect_export(path)
+        return "export"
+    try:
+        return detect_workbook(path)
+    except WorkbookError as exc:
+        if detect_export(path, strict=False):
+            return "export"
+        raise ImportFailed(
+            path,
+            f"{exc.detail}; fiw imports the Freedom in the World workbooks (All_data, "
+            "Country and Territory Ratings and Statuses) and its own exports",
+        ) from exc
+
+
+@dataclass(frozen=True)
+class TableCounts:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What importing one file did: per table, rows added, changed and unchanged."""
+
+    path: Path
+    kind: str
+    sha256: str
+    size: int
+    new_file: bool
+    counts: dict[str, TableCounts]
+    changes: tuple[str, ...] = field(default=())
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.new_file or any(c.added or c.changed for c in self.counts.values())
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": str(self.path),
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "size": self.size,
+            "new_file": self.new_file,
+            "counts": {t: vars(c) for t, c in self.counts.items()},
+            "changes": list(self.changes),
+        }
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """sha256 and size of a file."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def read_source(path: Path) -> Batch:
+    """Detect a file's kind and read it into a Batch (no database needed)."""
+    kind = detect_source(path)
+    try:
+        return SOURCE_KINDS[kind].read(path)
+    except WorkbookError as exc:
+        raise ImportFailed(path, exc.detail) from exc
+
+
+def import_files(
+    engine: Engine,
+    paths: Sequence[Path | str],
+    *,
+    urls: Mapping[Path, str] | None = None,
+    progress: Progress | None = None,
+) -> list[ImportReport]:
+    """Import files into the database (migrated first) in ONE transaction, all or nothing."""
+    files = [Path(p) for p in paths]
+    step = 1.0 / (2 * len(files)) if files else 0.0
+    batches: list[tuple[Batch, str, int]] = []
+    for path in files:
+        if progress:
+            progress(f"reading {path.name}", 0)
+        batch = read_source(path)
+        batches.append((batch, *file_digest(path)))
+        if progress:
+            progress(f"read {path.name}", step)
+    upgrade(engine)
+    reports = []
+    with engine.begin() as connection:
+        for batch, sha256, size in batches:
+            if progress:
+                progress(f"writing {batch.path.name}", 0)
+            url = (urls or {}).get(batch.path)
+            try:
+                reports.append(write_batch(connection, batch, sha256, size, url))
+            except SQLAlchemyError as exc:
+                detail = getattr(exc, "orig", None) or exc
+                raise ImportFailed(
+                    batch.path, f"the database refused its rows, nothing was imported ({detail})"
+                ) from exc
+            if progress:
+                progress(f"wrote {batch.path.name}", step)
+    return reports
+
+
+def _source_file(
+    connection: Connection, batch: Batch, sha256: str, size: int, url: str | None
+) -> tuple[int, bool]:
+    table = Base.metadata.tables[SourceFile.__tablename__]
+    found = connection.execute(select(table.c.id).where(table.c.sha256 == sha256)).scalar()
+    if found is not None:
+        return int(found), False
+    values = {
+        "name": batch.path.name,
+        "kind": batch.kind,
+        "sha256": sha256,
+        "size": size,
+        "url": url,
+        "imported_at": datetime.now(UTC),
+    }
+    new_id = connection.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+    return int(new_id), True
+
+
+def write_batch(
+    connection: Connection, batch: Batch, sha256: str, size: int, url: str | None = None
+) -> ImportReport:
+    """Write a Batch's difference from the database on `connection` (inside its transaction)."""
+    file_id, new_file = _source_file(connection, batch, sha256, size, url)
+    counts: dict[str, TableCounts] = {}
+    changes: list[str] = []
+    for name in TABLE_KEYS:
+        rows = batch.rows.get(name)
+        if rows is None:
+            continue
+        table = Base.metadata.tables[name]
+        counts[name] = _merge(
+            connection, table, rows, file_id, weak=name in batch.weak, changes=changes
+        )
+    if len(changes) > MAX_CHANGES_LISTED:
+        more = len(changes) - MAX_CHANGES_LISTED
+        changes = [*changes[:MAX_CHANGES_LISTED], f"… and {more} more"]
+    return ImportReport(
+        path=batch.path,
+        kind=batch.kind,
+        sha256=sha256,
+        size=size,
+        new_file=new_file,
+        counts=counts,
+        changes=tuple(changes),
+    )
+
+
+def _merge(
+    connection: Connection,
+    table: Table,
+    rows: Iterable[Row],
+    file_id: int,
+    *,
+    weak: bool,
+    changes: list[str],
+) -> TableCounts:
+    """Insert new rows and update changed ones (by natural key) in two bulk statements."""
+    keys = TABLE_KEYS[table.name]
+    rows = list(rows)
+    if not rows:
+        return TableCounts()
+    compared = [c for c in rows[0] if c not in keys and c not in PROVENANCE]
+    columns = [table.c[c] for c in (*keys, *compared)]
+    existing = {
+        tuple(r[: len(keys)]): tuple(r[len(keys) :]) for r in connection.execute(select(*columns))
+    }
+    added: list[Row] = []
+    changed: list[Row] = []
+    unchanged = 0
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        old = existing.get(key)
+        if old is None:
+            added.append({**row, "source_file_id": file_id})
+            continue
+        new = tuple(row[c] for c in compared)
+        if weak or old == new:
+            unchanged += 1
+            continue
+        diff = [f"{c} {o!r} → {n!r}" for c, o, n in zip(compared, old, new, strict=True) if o != n]
+        changes.append(f"{table.name} {' '.join(map(str, key))}: {', '.join(diff)}")
+        changed.append({**row, "source_file_id": file_id})
+    if added:
+        connection.execute(insert(table), added)
+    if changed:
+        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in changed[0] if c not in keys}
+        statement = (
+            update(table)
+            .where(and_(*(table.c[k] == bindparam(f"k_{k}") for k in keys)))
+            .values(values)
+        )
+        connection.execute(
+            statement,
+            [
+                {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in values}}
+                for r in changed
+            ],
+        )
+    return TableCounts(added=len(added), changed=len(changed), unchanged=unchanged)

@@ -1,0 +1,1 @@
+"""Alembic revisions of fiw's schema, run programmatically (see fiw.store.migrate)."""

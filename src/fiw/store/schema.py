@@ -1,0 +1,193 @@
+"""The database tables as SQLAlchemy 2 typed models (Alembic revisions create them).
+
+Natural keys are enforced where data enters: one assessment and one rating per (country,
+edition). Every row that came from a file points to its `source_files` row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from fiw.methodology import load_index
+
+# Named constraints so that the same Alembic revisions (batch mode on SQLite) work everywhere.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+INDICATORS: tuple[str, ...] = load_index("fiw").indicator_codes()
+SUBTOTALS = ("a", "b", "c", "d", "e", "f", "g")
+STATUSES = ("Free", "Partly Free", "Not Free")
+KINDS = ("country", "territory")
+STATUS_RULES = ("follows", "either", "contradicts")
+SOURCE_KINDS = ("all_data", "ratings", "export", "pages")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SourceFile(Base):
+    """A file imported into the database, identified by its sha256."""
+
+    __tablename__ = "source_files"
+    __table_args__ = (CheckConstraint(_one_of("kind", SOURCE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Country(Base):
+    """A country or territory (kind belongs to an edition, not here), by its slug id."""
+
+    __tablename__ = "countries"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+
+
+class CountryName(Base):
+    """A spelling of a country's name as some source file writes it."""
+
+    __tablename__ = "country_names"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    country_id: Mapped[str] = mapped_column(ForeignKey("countries.id"), index=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+
+
+class Edition(Base):
+    """An edition of Freedom in the World, keyed by the year it was published in."""
+
+    __tablename__ = "editions"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    order: Mapped[int | None] = mapped_column("order", SmallInteger, unique=True)
+    label: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(64))
+    methodology_version: Mapped[str] = mapped_column(String(16))
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+
+
+def _score_column() -> Mapped[int]:
+    return mapped_column(SmallInteger)
+
+
+class Assessment(Base):
+    """One country-edition of indicator scores, with the values the workbook published."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("country_id", "edition", name="uq_assessments_country_edition"),
+        CheckConstraint(_one_of("kind", KINDS), name="kind"),
+        CheckConstraint(_one_of("status", STATUSES), name="status"),
+        CheckConstraint("q BETWEEN 0 AND 4", name="q"),
+        CheckConstraint("add_a IS NULL OR add_a BETWEEN 0 AND 4", name="add_a"),
+        CheckConstraint("pr_rating BETWEEN 1 AND 7 AND cl_rating BETWEEN 1 AND 7", name="ratings"),
+        *(CheckConstraint(f"{c.lower()} BETWEEN 0 AND 4", name=c.lower()) for c in INDICATORS),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_id: Mapped[str] = mapped_column(ForeignKey("countries.id"))
+    edition: Mapped[int] = mapped_column(ForeignKey("editions.year"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(32))
+    a1: Mapped[int] = _score_column()
+    a2: Mapped[int] = _score_column()
+    a3: Mapped[int] = _score_column()
+    b1: Mapped[int] = _score_column()
+    b2: Mapped[int] = _score_column()
+    b3: Mapped[int] = _score_column()
+    b4: Mapped[int] = _score_column()
+    c1: Mapped[int] = _score_column()
+    c2: Mapped[int] = _score_column()
+    c3: Mapped[int] = _score_column()
+    d1: Mapped[int] = _score_column()
+    d2: Mapped[int] = _score_column()
+    d3: Mapped[int] = _score_column()
+    d4: Mapped[int] = _score_column()
+    e1: Mapped[int] = _score_column()
+    e2: Mapped[int] = _score_column()
+    e3: Mapped[int] = _score_column()
+    f1: Mapped[int] = _score_column()
+    f2: Mapped[int] = _score_column()
+    f3: Mapped[int] = _score_column()
+    f4: Mapped[int] = _score_column()
+    g1: Mapped[int] = _score_column()
+    g2: Mapped[int] = _score_column()
+    g3: Mapped[int] = _score_column()
+    g4: Mapped[int] = _score_column()
+    q: Mapped[int] = mapped_column(SmallInteger)
+    add_a: Mapped[int | None] = mapped_column(SmallInteger)
+    a: Mapped[int] = mapped_column(SmallInteger)
+    b: Mapped[int] = mapped_column(SmallInteger)
+    c: Mapped[int] = mapped_column(SmallInteger)
+    d: Mapped[int] = mapped_column(SmallInteger)
+    e: Mapped[int] = mapped_column(SmallInteger)
+    f: Mapped[int] = mapped_column(SmallInteger)
+    g: Mapped[int] = mapped_column(SmallInteger)
+    pr: Mapped[int] = mapped_column(SmallInteger)
+    cl: Mapped[int] = mapped_column(SmallInteger)
+    total: Mapped[int] = mapped_column(SmallInteger)
+    pr_rating: Mapped[int] = mapped_column(SmallInteger)
+    cl_rating: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+    source_sheet: Mapped[str | None] = mapped_column(String(64))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+
+
+class Rating(Base):
+    """One rated entry of the ratings history since the 1973 edition."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("country_id", "edition", name="uq_ratings_country_edition"),
+        CheckConstraint(_one_of("kind", KINDS), name="kind"),
+        CheckConstraint(f"status IS NULL OR {_one_of('status', STATUSES)}", name="status"),
+        CheckConstraint(
+            f"status_rule IS NULL OR {_one_of('status_rule', STATUS_RULES)}", name="status_rule"
+        ),
+        CheckConstraint("pr_rating IS NULL OR pr_rating BETWEEN 1 AND 7", name="pr_rating"),
+        CheckConstraint("cl_rating IS NULL OR cl_rating BETWEEN 1 AND 7", name="cl_rating"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_id: Mapped[str] = mapped_column(ForeignKey("countries.id"))
+    edition: Mapped[int] = mapped_column(ForeignKey("editions.year"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    pr_rating: Mapped[int | None] = mapped_column(SmallInteger)
+    cl_rating: Mapped[int | None] = mapped_column(SmallInteger)
+    status: Mapped[str | None] = mapped_column(String(16))
+    raw: Mapped[str | None] = mapped_column(String(64))
+    status_rule: Mapped[str | None] = mapped_column(String(16))
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+    source_sheet: Mapped[str | None] = mapped_column(String(64))
+    source_row: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,101 @@
+"""`fiw export`: tidy files that `fiw import` reads back to the same rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+
+from fiw.store.database import make_engine
+from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
+from fiw.store.export import FORMATS, export, write_export
+from fiw.store.importer import import_files
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_then_import_round_trips(
+    fmt: str, imported_url: str, fresh_twin_url: str, tmp_path: Path
+) -> None:
+    source = open_dataset(imported_url)
+    engine = make_engine(fresh_twin_url)
+    scores = tmp_path / f"scores.{fmt}"
+    ratings = tmp_path / f"ratings.{fmt}"
+    assert export(source, fmt, scores, "scores") == 2515  # type: ignore[arg-type]
+    assert export(source, fmt, ratings, "ratings") == 9757  # type: ignore[arg-type]
+    reports = import_files(engine, [scores, ratings])
+    assert [r.kind for r in reports] == ["export", "export"]
+    copy = open_dataset(engine.url)
+    pd.testing.assert_frame_equal(copy.scores(), source.scores())
+    pd.testing.assert_frame_equal(copy.ratings(), source.ratings())
+    pd.testing.assert_frame_equal(copy.editions().drop(columns="order"),
+                                  source.editions().drop(columns="order"))  # fmt: skip
+
+
+def test_importing_an_export_into_its_own_database_changes_nothing(
+    engine: Engine, workbooks: list[Path], tmp_path: Path
+) -> None:
+    import_files(engine, workbooks)
+    ds = open_dataset(engine.url)
+    path = tmp_path / "scores.csv"
+    export(ds, "csv", path, "scores")
+    [report] = import_files(engine, [path])
+    assert report.new_file
+    assert all(c.added == c.changed == 0 for c in report.counts.values()), report.counts
+
+
+def test_csv_export_has_the_documented_columns_and_one_edition(
+    imported_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "scores.csv"
+    rows = export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
+    frame = pd.read_csv(path)
+    assert tuple(frame.columns) == SCORES_COLUMNS
+    assert len(frame) == rows and set(frame["edition"]) == {2024}
+    documented = (Path(__file__).parents[1] / "docs" / "store.md").read_text()
+    ranges = {"A1": "`A1` … `G4`", "A": "`A` … `G`"}  # documented as ranges
+    for column in (*SCORES_COLUMNS, *RATINGS_COLUMNS):
+        if column[0] in "ABCDEFG" and column[1:].isdigit():
+            column = "A1"
+        elif len(column) == 1 and column in "ABCDEFG":
+            column = "A"
+        assert ranges.get(column, f"`{column}`") in documented, f"{column} is not documented"
+
+
+def test_json_export_is_an_array_of_objects_with_nulls(imported_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "ratings.json"
+    export(open_dataset(imported_url), "json", path, "ratings", edition=1973)
+    data = json.loads(path.read_text())
+    assert isinstance(data, list) and list(data[0]) == list(RATINGS_COLUMNS)
+    assert all(row["edition"] == "Jan.-Feb. 1973" for row in data)
+    assert any(row["raw"] is not None for row in data) and any(row["raw"] is None for row in data)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_subset_of_rows_round_trips(
+    data: st.DataObject, imported_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    source = open_dataset(imported_url)
+    table = data.draw(st.sampled_from(["scores", "ratings"]))
+    fmt = data.draw(st.sampled_from(["csv", "json", "parquet"]))
+    frame = source.scores() if table == "scores" else source.ratings()
+    rows = sorted(data.draw(st.sets(st.integers(0, len(frame) - 1), min_size=1, max_size=40)))
+    subset = frame.iloc[rows].reset_index(drop=True)
+    folder = tmp_path_factory.mktemp("subset")
+    path = folder / f"{table}.{fmt}"
+    write_export(subset, fmt, path, table)  # type: ignore[arg-type]
+    engine = make_engine(f"sqlite:///{folder / 'copy.sqlite'}")
+    import_files(engine, [path])
+    copy = open_dataset(engine.url)
+    back = copy.scores() if table == "scores" else copy.ratings()
+    engine.dispose()
+    order = ["edition_order" if table == "ratings" else "edition", "country_id"]
+    expected = subset.sort_values(order).reset_index(drop=True)
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), expected)
