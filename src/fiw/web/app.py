@@ -14,7 +14,7 @@ from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.data import Dataset
 from fiw.web.queries import status_slug
-from fiw.web.views import assessments, countries, country, home, methodology
+from fiw.web.views import assessments, countries, country, home, methodology, search
 
 HERE = Path(__file__).parent
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
     app.state.data = data if data is not None else open_dataset(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, methodology, assessments):
+    for module in (home, countries, country, methodology, assessments, search):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
