@@ -288,7 +288,13 @@ class Dataset:
         f = SourceFile.__table__.c
         query = (
             select(
-                r.version, r.current, r.superseded_at, r.document, f.name, f.sha256, f.imported_at
+                r.version,
+                r.current,
+                r.superseded_at,
+                r.document,
+                r.source_path,
+                f.sha256,
+                f.imported_at,
             )
             .select_from(ReportTable.__table__.join(SourceFile.__table__))
             .where(r.country_id == cid, r.edition == edition)
@@ -302,7 +308,7 @@ class Dataset:
             ReportVersion(
                 version=row.version,
                 current=bool(row.current),
-                source_file=row.name,
+                source_file=row.source_path,
                 source_sha256=row.sha256,
                 imported_at=row.imported_at,
                 superseded_at=row.superseded_at,
@@ -328,7 +334,7 @@ class Dataset:
                 r.total,
                 r.version,
                 r.problems,
-                f.name.label("source_file"),
+                r.source_path.label("source_file"),
                 f.imported_at,
             )
             .select_from(ReportTable.__table__.join(SourceFile.__table__))

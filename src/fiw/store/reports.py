@@ -252,11 +252,8 @@ def _source_files(connection: Connection, pages: Iterable[Page]) -> tuple[dict[s
     wanted = {p.sha256: p for p in pages}
     ids: dict[str, int] = {}
     for chunk in _chunks(list(wanted), 500):
-        ids.update(
-            connection.execute(select(table.c.sha256, table.c.id).where(table.c.sha256.in_(chunk)))
-            .tuples()
-            .all()
-        )
+        query = select(table.c.sha256, table.c.id).where(table.c.sha256.in_(chunk))
+        ids.update((sha, int(i)) for sha, i in connection.execute(query))
     now = datetime.now(UTC)
     new = [
         {"name": p.name[-255:], "kind": "pages", "sha256": sha, "size": p.size, "url": None,
@@ -267,7 +264,7 @@ def _source_files(connection: Connection, pages: Iterable[Page]) -> tuple[dict[s
         rows = connection.execute(
             insert(table).returning(table.c.sha256, table.c.id, sort_by_parameter_order=True), new
         )
-        ids.update(rows.tuples().all())
+        ids.update((sha, int(i)) for sha, i in rows)
     return ids, len(new)
 
 
@@ -310,7 +307,8 @@ def _write(
         )
     values = [
         {**report_row(page, cid, doc, digest), "version": version, "current": True,
-         "superseded_at": None, "source_file_id": files[page.sha256]}
+         "superseded_at": None, "source_file_id": files[page.sha256],
+         "source_path": page.name[-1000:]}
         for page, cid, doc, digest, version, _ in to_write
     ]  # fmt: skip
     ids = (

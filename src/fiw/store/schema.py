@@ -242,6 +242,7 @@ class Report(Base):
     problems: Mapped[int] = mapped_column(SmallInteger)
     document: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str] = mapped_column(String(1000))
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
 
 

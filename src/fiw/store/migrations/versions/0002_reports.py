@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("problems", sa.SmallInteger(), nullable=False),
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("source_path", sa.String(length=1000), nullable=False),
         sa.Column("source_file_id", sa.Integer(), nullable=False),
         sa.CheckConstraint(f"status IS NULL OR status IN ({STATUSES})", name="ck_reports_status"),
         sa.CheckConstraint("version >= 1", name="ck_reports_version"),
