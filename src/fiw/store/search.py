@@ -11,8 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, cast, literal_column, select, text
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    cast,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.sql.elements import ColumnElement
 
 from fiw.store.schema import Assessment, Country, Report, ReportParagraph
 from fiw.store.textsearch import Span, fts5_match, parse_query, snippet, tsquery
@@ -82,39 +93,42 @@ def search(
     r = Report.__table__.c
     c = Country.__table__.c
     a = Assessment.__table__.c
-    query: Select[Any] = (
-        select(c.id, c.name, r.edition, a.region, r.status, p.section, p.position, p.text)
-        .select_from(
-            ReportParagraph.__table__.join(Report.__table__, p.report_id == r.id)
-            .join(Country.__table__, r.country_id == c.id)
-            .outerjoin(
-                Assessment.__table__, and_(a.country_id == r.country_id, a.edition == r.edition)
-            )
-        )
-        .where(r.current)
+    joined = (
+        ReportParagraph.__table__.join(Report.__table__, p.report_id == r.id)
+        .join(Country.__table__, r.country_id == c.id)
+        .outerjoin(Assessment.__table__, and_(a.country_id == r.country_id, a.edition == r.edition))
     )
+    columns = (c.id, c.name, r.edition, a.region, r.status, p.section, p.position, p.text)
     if connection.dialect.name == "postgresql":
-        query = query.where(
-            literal_column("report_paragraphs.search_vector").op("@@")(
-                cast(tsquery(terms), TSQUERY)
-            )
+        vector: ColumnElement[Any] = literal_column("report_paragraphs.search_vector")
+        query: Select[Any] = (
+            select(*columns)
+            .select_from(joined)
+            .where(vector.op("@@")(cast(tsquery(terms), TSQUERY)))
         )
     else:
-        query = query.where(
-            p.id.in_(
-                select(literal_column("rowid"))
-                .select_from(text("report_search"))
-                .where(text("report_search MATCH :match").bindparams(match=fts5_match(terms)))
+        match = text("report_search MATCH :match").bindparams(match=fts5_match(terms))
+        if editions is None:  # the index drives: each match is looked up by its id
+            fts = table("report_search", column("rowid"))
+            query = select(*columns).select_from(fts.join(joined, fts.c.rowid == p.id)).where(match)
+        else:  # the edition's reports drive; `+` keeps SQLite from probing per match
+            matches: Select[Any] = select(literal_column("rowid")).select_from(
+                text("report_search")
             )
-        )
-    for column, values in (
+            query = (
+                select(*columns)
+                .select_from(joined)
+                .where(literal_column("+report_paragraphs.id").in_(matches.where(match)))
+            )
+    query = query.where(r.current)
+    for field, values in (
         (p.section, indicators),
         (r.edition, editions),
         (a.region, regions),
         (r.status, statuses),
     ):
         if values is not None:
-            query = query.where(column.in_(list(values)))
+            query = query.where(field.in_(list(values)))
     query = query.order_by(r.edition.desc(), c.id, p.ordinal).limit(limit).offset(offset)
     hits = []
     for row in connection.execute(query):
