@@ -445,7 +445,7 @@ def import_command(
             ("skipped", report.skipped),
         ):
             for line in lines[:20]:
-                out.print(f"  {label}: {line}", highlight=False, markup=False)
+                out.print(f"  {label}: {line}", highlight=False, markup=False, soft_wrap=True)
             if len(lines) > 20:
                 out.print(f"  … {len(lines) - 20} more {label} (--json lists them)")
         if not report.changed_anything:
