@@ -153,6 +153,9 @@ def import_files(
         batches.append((batch, *file_digest(path)))
         if progress:
             progress(f"read {path.name}", step)
+    # Files whose rows only fill gaps (weak tables) go last, so that a fresh import of both
+    # workbooks reports additions only, never its own edition rows as "changed".
+    batches.sort(key=lambda item: bool(item[0].weak))
     upgrade(engine)
     reports = []
     with engine.begin() as connection:
