@@ -155,16 +155,17 @@ def import_files(
             progress(f"read {path.name}", step)
     # Files whose rows only fill gaps (weak tables) go last, so that a fresh import of both
     # workbooks reports additions only, never its own edition rows as "changed".
-    batches.sort(key=lambda item: bool(item[0].weak))
+    order = sorted(range(len(batches)), key=lambda i: bool(batches[i][0].weak))
     upgrade(engine)
-    reports = []
+    written: dict[int, ImportReport] = {}
     with engine.begin() as connection:
-        for batch, sha256, size in batches:
+        for i in order:
+            batch, sha256, size = batches[i]
             if progress:
                 progress(f"writing {batch.path.name}", 0)
             url = (urls or {}).get(batch.path)
             try:
-                reports.append(write_batch(connection, batch, sha256, size, url))
+                written[i] = write_batch(connection, batch, sha256, size, url)
             except SQLAlchemyError as exc:
                 detail = getattr(exc, "orig", None) or exc
                 raise ImportFailed(
@@ -172,7 +173,7 @@ def import_files(
                 ) from exc
             if progress:
                 progress(f"wrote {batch.path.name}", step)
-    return reports
+    return [written[i] for i in range(len(batches))]  # in the order the files were given
 
 
 def _source_file(
