@@ -119,3 +119,28 @@ def test_docs_analysis_regenerates_and_checks(imported_url: str, tmp_path: Path)
     changed = runner.invoke(app, ["docs", "analysis", "--check", "-o", str(target),
                                   "--database", imported_url])  # fmt: skip
     assert changed.exit_code == 1 and "out of date" in changed.stderr
+
+
+def test_rating_changes_follow_the_ratings_workbook(imported_url: str, ratings_path: Path) -> None:
+    from fiw.sources.ratings import read_ratings
+
+    book = read_ratings(ratings_path)
+    by_order: dict[int, dict[str, tuple[object, ...]]] = {}
+    for r in book.records:
+        if r.kind == "country":
+            by_order.setdefault(r.edition.order, {})[r.name] = (r.pr_rating, r.cl_rating, r.status)
+    before, after = by_order[10], by_order[11]  # "1982" → "1983-84"
+    moved = {n for n in before.keys() & after.keys() if before[n] != after[n]}
+    found = run_json("rating-changes", "--edition", "1983-84", "--database", imported_url)
+    assert (found["edition"], found["previous"]) == ("1983-84", "1982")
+    assert found["compared"] == len(before.keys() & after.keys())
+    assert {c["country"] for c in found["changes"]} == moved
+    assert found["improved"] + found["declined"] <= len(moved)
+    by_label = run_json("rating-changes", "--edition", "11", "--database", imported_url)
+    assert by_label == found
+
+
+def test_rating_changes_name_an_unknown_edition(imported_url: str) -> None:
+    result = runner.invoke(app, ["rating-changes", "--edition", "1899", "--database", imported_url])
+    assert result.exit_code == 2
+    assert "1899" in result.stderr and "Jan.-Feb. 1973" in result.stderr

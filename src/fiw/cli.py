@@ -648,6 +648,44 @@ def trends_command(
         out.print(f"Earlier region unconfirmed: {', '.join(result.unconfirmed)}")
 
 
+@app.command("rating-changes")
+def rating_changes_command(
+    edition: Annotated[
+        str | None,
+        typer.Option(help='edition of the history since 1973: label ("1983-84") or order'),
+    ] = None,
+    territories: TerritoriesOption = False,
+    database: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """PR rating, CL rating and status changes against the previous edition of the history."""
+    from fiw.analysis import AnalysisError, rating_changes
+
+    ratings = _frames(database, ratings=True)
+    if edition is None and not ratings.empty:
+        edition = str(int(ratings["edition_order"].max()))
+    try:
+        result = rating_changes(ratings, edition or "", territories)
+    except AnalysisError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    out.print(
+        f"[bold]{result.edition.label}[/bold] against {result.previous.label}: "
+        f"{result.compared} compared, [green]{result.improved} improved[/green], "
+        f"[red]{result.declined} declined[/red], {len(result.status_changes)} status changes",
+        highlight=False,
+    )
+    table = Table(show_header=True)
+    for column in ("country", "PR", "CL", "status"):
+        table.add_column(column)
+    for c in result.changes:
+        status = f"{c.status_from} → {c.status_to}" if c.status_from != c.status_to else ""
+        table.add_row(c.country, f"{c.pr_from} → {c.pr_to}", f"{c.cl_from} → {c.cl_to}", status)
+    out.print(table if result.changes else "No rating or status changes.")
+
+
 @app.command("transitions")
 def transitions_command(
     start: Annotated[

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from fiw.analysis import (
     indicator_changes,
     long_run,
     net_decline_series,
+    rating_changes,
     status_distribution,
     transitions,
     trends,
@@ -373,6 +374,36 @@ def api_trends(
 
 
 # --- transitions and the long run -------------------------------------------------------------
+
+
+@router.get("/api/v1/rating-changes/{edition}", tags=["analysis"])
+def api_rating_changes(
+    request: Request,
+    edition: str = Path(description='edition of the history: label ("1983-84") or order'),
+    territories: bool = TerritoriesQuery,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """PR, CL and status changes of an edition of the ratings history against the one before."""
+    try:
+        result = rating_changes(dataset(request).ratings(), edition, territories)
+    except AnalysisError as exc:
+        raise _analysis_error(exc) from None
+    if format == "csv":
+        rows = [
+            {
+                "id": c.id,
+                "country": c.country,
+                "pr_from": c.pr_from,
+                "pr_to": c.pr_to,
+                "cl_from": c.cl_from,
+                "cl_to": c.cl_to,
+                "status_from": c.status_from,
+                "status_to": c.status_to,
+            }
+            for c in result.changes
+        ]
+        return csv_response(rows, list(rows[0]) if rows else ["id"], "rating-changes.csv")
+    return json_response(result.to_dict())
 
 
 @router.get("/api/v1/transitions", tags=["analysis"])
