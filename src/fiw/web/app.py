@@ -14,7 +14,7 @@ from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.data import Dataset
 from fiw.web.queries import status_slug
-from fiw.web.views import assessments, countries, country, home, methodology, search
+from fiw.web.views import analysis, assessments, countries, country, home, methodology, search
 
 HERE = Path(__file__).parent
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
     errors.install(app)
     for module in (home, countries, country, methodology, assessments, search):
         app.include_router(module.router)
+    analysis.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
