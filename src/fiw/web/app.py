@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,9 +14,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from fiw.settings import Settings
 from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
-from fiw.web.data import Dataset
 from fiw.web.queries import status_slug
-from fiw.web.views import assessments, countries, country, home, methodology
+from fiw.web.snapshot import Snapshot
+from fiw.web.views import assessments, compare, countries, country, home, methodology
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 HERE = Path(__file__).parent
 
@@ -33,14 +38,14 @@ def templates() -> Environment:
     return env
 
 
-def open_dataset(settings: Settings) -> Dataset:
-    """The data to serve. Until the store lands: the official workbook, read into memory."""
-    from fiw.web.workbook_dataset import WorkbookDataset
+def open_dataset(settings: Settings) -> Snapshot:
+    """The data to serve: the store at settings.database_url, read once into memory."""
+    import fiw
 
-    return WorkbookDataset(settings.all_data_workbook())
+    return Snapshot(fiw.open(settings.database_url))
 
 
-def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
+def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     """A FastAPI app serving `data` (opened from `settings` when not given)."""
     app = FastAPI(
         title="fiw",
@@ -54,7 +59,7 @@ def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
     app.state.data = data if data is not None else open_dataset(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, methodology, assessments):
+    for module in (home, countries, country, compare, methodology, assessments):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
@@ -63,8 +68,23 @@ def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
     return app
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the explorer with uvicorn until interrupted."""
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    say: Callable[[str], None] = lambda message: None,
+    progress: Progress | None = None,
+) -> None:
+    """Prepare the database (migrate; import the official data on first start), then run the
+    explorer with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    from fiw.store.bootstrap import prepare_database
+
+    prepare_database(settings, say=say, progress=progress)
+    if progress is not None:
+        progress.stop()  # the database is ready: no live display while serving
+    app = create_app(settings)
+    say(f"serving http://{host}:{port}/ (API docs at /api/docs); Ctrl+C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

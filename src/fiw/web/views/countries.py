@@ -10,16 +10,22 @@ from pydantic import BaseModel
 
 from fiw.web.errors import BadParameter
 from fiw.web.queries import (
-    catalog,
     check_edition,
-    dataset,
+    parse_format,
     parse_kind,
     parse_region,
     parse_status,
-    records,
-    with_changes,
+    snapshot,
 )
-from fiw.web.render import PageContext, csv_response, json_response, page, page_format, respond
+from fiw.web.render import (
+    CSV_RESPONSE,
+    PageContext,
+    csv_response,
+    json_response,
+    page,
+    page_format,
+    respond,
+)
 
 router = APIRouter()
 
@@ -52,6 +58,9 @@ class CountryRow(BaseModel):
     status: str | None
     previous_total: int | None
     change: int | None
+
+
+ROW_KEYS = tuple(CountryRow.model_fields)
 
 
 class Filters(BaseModel):
@@ -103,15 +112,13 @@ def countries_page(
         region=parse_region(request, region), status=parse_status(status), kind=parse_kind(kind),
         q=(q or "").strip() or None, sort=sort, order=order,
     )  # fmt: skip
-    data = dataset(request)
-    cat = catalog(request)
-    prev = cat.previous(edition)
-    current = data.scores(
-        edition=edition, region=filters.region, status=filters.status, kind=filters.kind
-    )
+    snap = snapshot(request)
     rows = [
-        CountryRow(**r)
-        for r in records(with_changes(current, data.scores(edition=prev) if prev else None))
+        CountryRow.model_construct(**{k: r[k] for k in ROW_KEYS})
+        for r in snap.with_changes(edition)
+        if (filters.region is None or r["region"] == filters.region)
+        and (filters.status is None or r["status"] == filters.status)
+        and (filters.kind is None or r["kind"] == filters.kind)
     ]
     if filters.q:
         needle = filters.q.casefold()
@@ -120,7 +127,7 @@ def countries_page(
     if order == "desc":  # keep rows without a value last either way
         rows.sort(key=lambda r: getattr(r, sort) is None)
     return CountriesPage(
-        edition=edition, editions=list(cat.editions), regions=list(cat.regions),
+        edition=edition, editions=list(snap.editions), regions=list(snap.regions),
         filters=filters, count=len(rows), rows=rows,
     )  # fmt: skip
 
@@ -150,25 +157,23 @@ class CountrySummary(BaseModel):
     id: str
     iso3: str | None
     name: str
-    kind: str
-    region: str
+    kind: str  # in the latest edition that rates it
+    region: str | None  # in the latest edition with scores; None if never scored
 
 
-@router.get("/api/v1/countries", response_model=list[CountrySummary], tags=["countries"])
+@router.get(
+    "/api/v1/countries",
+    response_model=list[CountrySummary],
+    responses=CSV_RESPONSE,
+    tags=["countries"],
+)
 def list_countries(request: Request, format: str | None = None) -> Response:
-    """Every country and territory fiw holds, by name (`?format=csv` for CSV)."""
-    if format not in (None, "json", "csv"):
-        raise BadParameter("format", format, "json or csv")
-    frame = dataset(request).scores()
-    latest = frame.sort_values("edition").drop_duplicates("country_id", keep="last")
+    """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV)."""
+    parse_format(format)
     rows = [
-        CountrySummary(
-            id=r["country_id"], iso3=r["iso3"], name=r["name"], kind=r["kind"], region=r["region"]
-        )
-        for r in records(latest.sort_values("name"))
+        {"id": c.id, "iso3": c.iso3, "name": c.name, "kind": c.kind, "region": c.region}
+        for c in snapshot(request).countries.values()
     ]
     if page_format(request) == "csv":
-        return csv_response(
-            [r.model_dump() for r in rows], list(CountrySummary.model_fields), "fiw-countries.csv"
-        )
+        return csv_response(rows, list(CountrySummary.model_fields), "fiw-countries.csv")
     return json_response(rows)
