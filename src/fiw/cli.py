@@ -362,10 +362,11 @@ def serve_command(
                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())  # fmt: skip
     try:
         with Progress(*columns, console=err, transient=True) as progress:
-            serve(
-                get_settings(), host=host, port=port, progress=progress,
-                say=lambda message: progress.console.print(message, highlight=False, soft_wrap=True),
-            )  # fmt: skip
+
+            def say(message: str) -> None:
+                progress.console.print(message, highlight=False, soft_wrap=True)
+
+            serve(get_settings(), host=host, port=port, progress=progress, say=say)
     except (SharedDataMissing, DownloadError, StoreError) as exc:
         fail(str(exc))
 
