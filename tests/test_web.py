@@ -33,7 +33,10 @@ def workbook_rows(edition: int) -> dict[str, Any]:
 def ratings_of(name: str) -> list[Any]:
     """The ratings workbook's entries of `name`, oldest first: the independent reference."""
     book = read_ratings(
-        shared_dir() / "data" / "fiw" / "Country_and_Territory_Ratings_and_Statuses_FIW_1973-2024.xlsx"
+        shared_dir()
+        / "data"
+        / "fiw"
+        / "Country_and_Territory_Ratings_and_Statuses_FIW_1973-2024.xlsx"
     )
     return sorted((r for r in book.records if r.name == name), key=lambda r: r.edition.order)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -61,11 +61,42 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     errors.install(app)
     for module in (home, countries, country, compare, methodology, assessments):
         app.include_router(module.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(ResponseCache)  # outermost: keeps the compressed bytes
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The spec, with the values each filter accepts spelled out (regions come from the data;
+    the handlers also accept other capitalisations)."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        spec = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        data: Snapshot = app.state.data
+        values = {
+            "format": ["json", "csv"],
+            "kind": ["country", "territory"],
+            "status": ["Free", "Partly Free", "Not Free", "F", "PF", "NF"],
+            "region": list(data.regions),
+        }
+        for item in spec["paths"].values():
+            for operation in item.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "query" and parameter["name"] in values:
+                        parameter["schema"] = {
+                            "anyOf": [
+                                {"type": "string", "enum": values[parameter["name"]]},
+                                {"type": "null"},
+                            ]
+                        }
+        app.openapi_schema = spec
+    return app.openapi_schema
 
 
 def serve(

@@ -122,7 +122,7 @@ async def compare(
     keys = [k.strip() for k in c if k.strip()]
     snap = snapshot(request)
     canonical = [find_country(request, k).id for k in keys]
-    if canonical != keys:  # ISO3 codes, names or blanks: send to the canonical address
+    if canonical != c:  # ISO3 codes, names or blanks: send to the canonical address
         query = [("c", k) for k in canonical] + ([("edition", str(edition))] if edition else [])
         suffix = ".json" if request.url.path.endswith(".json") else ""
         return RedirectResponse(f"/compare{suffix}?{urlencode(query)}", status_code=308)
