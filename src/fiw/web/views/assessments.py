@@ -40,7 +40,7 @@ Assessment: type[BaseModel] = create_model("Assessment", **_fields)  # SCORE_COL
     responses=CSV_RESPONSE,
     tags=["assessments"],
 )
-def assessments(
+async def assessments(
     request: Request,
     edition: int | None = None,
     region: str | None = None,

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from fiw.web.errors import BadParameter
@@ -26,6 +27,7 @@ from fiw.web.render import (
     page_format,
     respond,
 )
+from fiw.web.snapshot import Snapshot
 
 router = APIRouter()
 
@@ -92,6 +94,33 @@ def _sort_key(column: str) -> Any:
     return key
 
 
+def edition_rows(snap: Snapshot, edition: int) -> list[CountryRow]:
+    """The table's rows of an edition, built once per process."""
+
+    def build() -> list[CountryRow]:
+        return [
+            CountryRow.model_construct(**{k: r[k] for k in ROW_KEYS})
+            for r in snap.with_changes(edition)
+        ]
+
+    return snap.memo(("countries-rows", str(edition)), build)
+
+
+def rows_html(request: Request, edition: int) -> dict[str, Markup]:
+    """Each row of the edition's table as HTML by country id, rendered once per process:
+    filtering and sorting only pick and order them."""
+
+    def build() -> dict[str, Markup]:
+        template = request.app.state.templates.get_template("_country_row.html")
+        return {
+            r.country_id: Markup(template.render(r=r, edition=edition))
+            for r in edition_rows(snap, edition)
+        }
+
+    snap = snapshot(request)
+    return snap.memo(("countries-html", str(edition)), build)
+
+
 def countries_page(
     request: Request,
     edition: int | None,
@@ -114,11 +143,11 @@ def countries_page(
     )  # fmt: skip
     snap = snapshot(request)
     rows = [
-        CountryRow.model_construct(**{k: r[k] for k in ROW_KEYS})
-        for r in snap.with_changes(edition)
-        if (filters.region is None or r["region"] == filters.region)
-        and (filters.status is None or r["status"] == filters.status)
-        and (filters.kind is None or r["kind"] == filters.kind)
+        r
+        for r in edition_rows(snap, edition)
+        if (filters.region is None or r.region == filters.region)
+        and (filters.status is None or r.status == filters.status)
+        and (filters.kind is None or r.kind == filters.kind)
     ]
     if filters.q:
         needle = filters.q.casefold()
@@ -133,7 +162,7 @@ def countries_page(
 
 
 @page(router, "/countries", csv=True)
-def countries(
+async def countries(
     request: Request,
     edition: int | None = None,
     region: str | None = None,
@@ -150,7 +179,10 @@ def countries(
         columns = list(CountryRow.model_fields)
         return [r.model_dump() for r in ctx.rows], columns, f"fiw-{ctx.edition}.csv"
 
-    return respond(request, "countries.html", ctx, csv_rows=as_csv, columns=COLUMNS)
+    return respond(
+        request, "countries.html", ctx, csv_rows=as_csv, columns=COLUMNS,
+        row_html=rows_html(request, ctx.edition),
+    )  # fmt: skip
 
 
 class CountrySummary(BaseModel):
@@ -167,7 +199,7 @@ class CountrySummary(BaseModel):
     responses=CSV_RESPONSE,
     tags=["countries"],
 )
-def list_countries(request: Request, format: str | None = None) -> Response:
+async def list_countries(request: Request, format: str | None = None) -> Response:
     """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV)."""
     parse_format(format)
     rows = [

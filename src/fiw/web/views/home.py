@@ -99,7 +99,7 @@ def home_page(request: Request, edition: int | None) -> HomePage:
 
 
 @page(router, "/")
-def home(request: Request, edition: int | None = None) -> Response:
+async def home(request: Request, edition: int | None = None) -> Response:
     """An edition at a glance: the world map by status, counts and the largest changes."""
     ctx = home_page(request, edition)
     chart = charts.stacked_bars(
@@ -141,7 +141,7 @@ def _mean(values: list[int]) -> float | None:
     responses=ERRORS,
     tags=["editions"],
 )
-def edition_summary(request: Request, edition: int) -> Response:
+async def edition_summary(request: Request, edition: int) -> Response:
     """Counts by status, the number of countries and territories and, where the edition has
     indicator scores, the average total, PR and CL (every edition since 1973)."""
     snap = snapshot(request)
@@ -180,7 +180,7 @@ class EditionEntry(BaseModel):
     "/api/v1/editions", response_model=list[EditionEntry], responses=CSV_RESPONSE,
     tags=["editions"],
 )  # fmt: skip
-def list_editions(request: Request, format: str | None = None) -> Response:
+async def list_editions(request: Request, format: str | None = None) -> Response:
     """Every edition since 1973: year, order (1 = 1973), label, period under review, and
     whether it has indicator scores (`?format=csv` for CSV)."""
     parse_format(format)

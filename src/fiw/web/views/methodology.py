@@ -144,7 +144,7 @@ def methodology_page(request: Request, edition: int | None) -> MethodologyPage:
 
 
 @page(router, "/methodology")
-def methodology(request: Request, edition: int | None = None) -> Response:
+async def methodology(request: Request, edition: int | None = None) -> Response:
     """The questions, score bands and status rule of an edition."""
     return respond(request, "methodology.html", methodology_page(request, edition))
 
@@ -155,6 +155,6 @@ def methodology(request: Request, edition: int | None = None) -> Response:
     responses=ERRORS,
     tags=["methodology"],
 )
-def api_methodology(request: Request, edition: int) -> Response:
+async def api_methodology(request: Request, edition: int) -> Response:
     """The rules of one edition: questions with confidence marks, bands and the status rule."""
     return json_response(methodology_page(request, edition))
