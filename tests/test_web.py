@@ -12,11 +12,13 @@ from typing import Any
 import httpx
 import pytest
 
+from fiw.pages import parse_file
 from fiw.sources.all_data import read_all_data
 from fiw.sources.ratings import read_ratings
+from tests.reports_data import pages_dir, reports_url
 from tests.web_server import client, first_start, server, shared_dir, sqlite_client
 
-__all__ = ["client", "first_start", "server", "sqlite_client"]  # fixtures
+__all__ = ["client", "first_start", "reports_url", "server", "sqlite_client"]  # fixtures
 
 INDICATORS = [f"{c}{n}" for c, k in zip("ABCDEFG", (3, 4, 3, 4, 3, 4, 4), strict=True)
               for n in range(1, k + 1)]  # fmt: skip
@@ -63,6 +65,40 @@ def test_kazakhstan_2023_matches_the_published_page(client: httpx.Client) -> Non
     assert scores == dict(official.scores)
     assert page["last_year"]["edition"] == 2022
     assert page["last_year"]["total"] == workbook_rows(2022)["Kazakhstan"].published["Total"]
+
+
+def test_kazakhstan_2023_carries_the_narratives_of_its_report(client: httpx.Client) -> None:
+    page = client.get("/country/kazakhstan/2023.json").json()
+    report = parse_file(pages_dir() / "2023" / "kazakhstan.txt")
+    assert page["report_imported"] is True
+    assert page["report"]["overview"] == report.overview
+    assert page["report"]["key_developments"] == list(report.key_developments)
+    assert [(n["label"], n["text"]) for n in page["report"]["notes"]] == [
+        (n.label, n.text) for n in report.notes
+    ]
+    indicators = {i["code"]: i for cat in page["categories"] for i in cat["indicators"]}
+    for told in report.indicators:
+        assert indicators[told.code]["paragraphs"] == list(told.paragraphs), told.code
+        got, expected = indicators[told.code]["score_change"], told.score_change
+        if expected is None:
+            assert got is None, told.code
+        else:
+            assert (got["from_score"], got["to_score"], got["reason"]) == (
+                expected.from_score, expected.to_score, expected.reason)  # fmt: skip
+
+
+def test_an_edition_without_a_report_says_so(client: httpx.Client) -> None:
+    page = client.get("/country/kazakhstan/2013.json").json()
+    assert page["report_imported"] is False and page["report"] is None
+    assert all(not i["paragraphs"] for cat in page["categories"] for i in cat["indicators"])
+    html = client.get("/country/kazakhstan/2013").text
+    assert "No report imported" in html
+
+
+def test_country_page_has_an_anchor_for_every_indicator_and_section(client: httpx.Client) -> None:
+    html = client.get("/country/kazakhstan/2023").text
+    for anchor in [*INDICATORS, "overview", "key-developments"]:
+        assert f'id="{anchor}"' in html, anchor
 
 
 def test_iso3_redirects_to_the_slug_keeping_the_twin(client: httpx.Client) -> None:
@@ -234,7 +270,7 @@ def test_openapi_documents_every_api_route(client: httpx.Client) -> None:
     assert paths == {
         "/api/v1/assessments", "/api/v1/countries", "/api/v1/countries/{key}",
         "/api/v1/countries/{key}/history", "/api/v1/editions", "/api/v1/editions/{edition}",
-        "/api/v1/methodology/{edition}",
+        "/api/v1/methodology/{edition}", "/api/v1/search",
     }  # fmt: skip
     assert client.get("/api/docs").status_code == 200
 
@@ -277,6 +313,7 @@ def test_unknown_things_are_404_in_one_shape(client: httpx.Client, path: str, ne
         ("/api/v1/countries?format=xml", "format"),
         ("/api/v1/editions?format=xml", "format"),
         ("/compare.json?c=kazakhstan", "c"),
+        ("/api/v1/search?q=election&offset=99999999999999999999999", "offset"),
         ("/compare.json?c=kazakhstan&c=kyrgyzstan&c=russia&c=china&c=india&c=chile&c=peru", "c"),
     ],
 )

@@ -74,10 +74,19 @@ def test_kazakhstan_2023_page_shows_scores_status_and_indicators(page: Page) -> 
     last_year = headline.locator("div", has_text="Last year")
     expect(last_year).to_contain_text("2022")
     expect(last_year.locator(".badge")).to_have_text("Not Free")
-    expect(page.get_by_text("No report imported")).to_be_visible()
+    expect(page.locator("#overview p.overview")).not_to_be_empty()
+    expect(page.locator("#key-developments li").first).to_be_visible()
+    expect(page.locator("#A1 p:not(.score)").first).not_to_be_empty()
+    expect(page.get_by_text("No report imported")).to_have_count(0)
     expect(page.locator("#ratings-h")).to_contain_text("since 1973")
     expect(page.locator("svg#ratings, svg.chart").last).to_contain_text("1973")
     shot(page, "country-kazakhstan-2023")
+
+
+def test_an_edition_without_a_report_says_so(page: Page) -> None:
+    page.goto("/country/kazakhstan/2013")
+    expect(page.get_by_text("No report imported")).to_be_visible()
+    expect(page.locator("section.indicator")).to_have_count(25)
 
 
 def test_indicator_anchor_scrolls_to_its_section(page: Page) -> None:

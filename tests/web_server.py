@@ -80,10 +80,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(imported_url: str) -> Iterator[str]:
+def server(reports_url: str) -> Iterator[str]:
     """Base URL of a running `fiw serve` over a store database imported from the shared
-    workbooks (SQLite and PostgreSQL: tests using it run on both)."""
-    process, url = start_server({"FIW_DATABASE_URL": imported_url})
+    workbooks and report pages (SQLite and PostgreSQL: tests using it run on both)."""
+    process, url = start_server({"FIW_DATABASE_URL": reports_url})
     yield url
     stop(process)
 
@@ -97,7 +97,8 @@ def client(server: str) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def first_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`fiw serve` started on an empty SQLite file: it migrates it and imports the shared
-    workbooks (FIW_DATA_DIR) itself. Yields its URL and its log."""
+    workbooks (FIW_DATA_DIR) and report pages (FIW_PAGES_DIR) itself. Yields its URL and
+    its log."""
     folder = tmp_path_factory.mktemp("first-start")
     database = f"sqlite:///{folder / 'fiw.sqlite'}"
     process, url = start_server({"FIW_DATABASE_URL": database}, timeout=120)

@@ -405,11 +405,17 @@ def db_upgrade_command(database: DatabaseOption = None) -> None:
 
 @app.command("import")
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="workbooks or fiw exports to import")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="workbooks, fiw exports, report pages (.txt) or folders of pages"),
+    ],
     database: DatabaseOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="skip (and list) pages that cannot be parsed")
+    ] = False,
 ) -> None:
-    """Import official workbooks (or fiw exports), recognised by content, in one transaction."""
+    """Import official workbooks, fiw exports and report pages in one transaction."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from fiw.store.database import make_engine
@@ -425,7 +431,7 @@ def import_command(
             def advance(description: str, done: float) -> None:
                 progress.update(task, description=description, advance=done)
 
-            reports = import_files(engine, files, progress=advance)
+            reports = import_files(engine, files, progress=advance, skip_bad=skip_bad)
     except StoreError as exc:
         fail(str(exc))
     if as_json:
@@ -448,6 +454,15 @@ def import_command(
             out.print(f"  changed: {change}", highlight=False)
         if len(report.changes) > 20:
             out.print(f"  … {len(report.changes) - 20} more (--json lists them)")
+        for label, lines in (
+            ("warning", report.warnings),
+            ("problem", report.problems),
+            ("skipped", report.skipped),
+        ):
+            for line in lines[:20]:
+                out.print(f"  {label}: {line}", highlight=False, markup=False, soft_wrap=True)
+            if len(lines) > 20:
+                out.print(f"  … {len(lines) - 20} more {label} (--json lists them)")
         if not report.changed_anything:
             out.print("  nothing changed")
 

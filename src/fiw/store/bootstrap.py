@@ -35,7 +35,6 @@ class Preparation:
     revision: tuple[str | None, str]
     downloaded: tuple[Path, ...] = ()
     imported: tuple[ImportReport, ...] = field(default=())
-    pages: str = ""
 
 
 def prepare_database(
@@ -68,8 +67,8 @@ def prepare_database(
             for report in reports:
                 added = sum(c.added for c in report.counts.values())
                 say(f"imported {report.path.name}: {added:,} rows")
-        pages = _pages(settings, bool(page_files), say)
-        return Preparation(where, (before, after), downloaded, tuple(reports), pages)
+        reports += _pages(engine, settings, bool(page_files), say, progress)
+        return Preparation(where, (before, after), downloaded, tuple(reports))
     finally:
         engine.dispose()
 
@@ -90,32 +89,43 @@ def _workbooks(
 
 
 def _import(
-    engine: Engine, files: list[Path], urls: dict[Path, str], progress: Progress | None
+    engine: Engine,
+    files: list[Path],
+    urls: dict[Path, str],
+    progress: Progress | None,
+    skip_bad: bool = False,
 ) -> list[ImportReport]:
     if progress is None:
-        return import_files(engine, files, urls=urls)
+        return import_files(engine, files, urls=urls, skip_bad=skip_bad)
     task = progress.add_task("importing", total=1.0)
 
     def advance(description: str, done: float) -> None:
         progress.update(task, description=description, advance=done)
 
     try:
-        return import_files(engine, files, urls=urls, progress=advance)
+        return import_files(engine, files, urls=urls, progress=advance, skip_bad=skip_bad)
     finally:
         progress.update(task, completed=1.0)
 
 
-def _pages(settings: Settings, imported: bool, say: Say) -> str:
-    """Import the report pages under FIW_PAGES_DIR when the database has none."""
+def _pages(
+    engine: Engine, settings: Settings, imported: bool, say: Say, progress: Progress | None
+) -> tuple[ImportReport, ...]:
+    """Import the report pages under FIW_PAGES_DIR when the database has none (pages that
+    cannot be parsed are skipped and counted)."""
     folder = settings.fiw_pages_dir
     if imported:
-        return "already imported"
+        return ()
     if not folder.is_dir():
         say(f"no report pages at {folder}: country pages show scores without narratives")
-        return "none"
-    # TODO(lead): call the pages import of the `reports` branch here once it is merged.
-    say(
-        f"TODO: report pages under {folder} are not imported yet (the pages import is not "
-        "wired into `fiw serve`); country pages show scores without narratives"
-    )
-    return "not wired"
+        return ()
+    say(f"importing the report pages under {folder}")
+    reports = _import(engine, [folder], {}, progress, skip_bad=True)
+    for report in reports:
+        counts = report.counts.get("reports")
+        added = counts.added if counts else 0
+        say(
+            f"imported {added:,} reports from {folder}"
+            + (f" ({len(report.skipped):,} pages skipped)" if report.skipped else "")
+        )
+    return tuple(reports)

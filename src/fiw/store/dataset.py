@@ -5,23 +5,37 @@ so importing fiw (and starting the CLI) stays fast.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Select, select
 
 from fiw.methodology import Status
+from fiw.pages import Report, report_from_json
 from fiw.sources.countries import lookup_name
 from fiw.store.database import describe, make_engine
 from fiw.store.errors import CountryNotFound
 from fiw.store.migrate import require_current
-from fiw.store.schema import INDICATORS, SUBTOTALS, Assessment, Country, CountryName, Edition
+from fiw.store.schema import (
+    INDICATORS,
+    SUBTOTALS,
+    Assessment,
+    Country,
+    CountryName,
+    Edition,
+    SourceFile,
+)
 from fiw.store.schema import Rating as RatingRow
+from fiw.store.schema import Report as ReportTable
 
 if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy.engine import URL
+
+    from fiw.store.search import SearchHit
 
 SCORES_COLUMNS: tuple[str, ...] = (
     "country_id", "iso3", "name", "kind", "region", "edition",
@@ -31,6 +45,10 @@ SCORES_COLUMNS: tuple[str, ...] = (
 RATINGS_COLUMNS: tuple[str, ...] = (
     "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",
     "pr_rating", "cl_rating", "status", "raw", "status_rule",
+)  # fmt: skip
+REPORTS_COLUMNS: tuple[str, ...] = (
+    "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
+    "version", "problems", "source_file", "imported_at",
 )  # fmt: skip
 NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "edition_order"})
 
@@ -253,6 +271,119 @@ class Dataset:
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         return _frame(("year", "order", "label", "period", "methodology_version"), rows)
+
+    # --- reports ------------------------------------------------------------------------
+
+    def report(self, country: str, edition: int) -> Report | None:
+        """The current report page of a country (id, ISO3 or name) and edition, or None."""
+        versions = self.report_versions(country, edition, current_only=True)
+        return versions[0].report if versions else None
+
+    def report_versions(
+        self, country: str, edition: int, *, current_only: bool = False
+    ) -> list[ReportVersion]:
+        """Every stored version of a country-edition's report, oldest first, with provenance."""
+        cid = self.country(country).id
+        r = ReportTable.__table__.c
+        f = SourceFile.__table__.c
+        query = (
+            select(
+                r.version,
+                r.current,
+                r.superseded_at,
+                r.document,
+                r.source_path,
+                f.sha256,
+                f.imported_at,
+            )
+            .select_from(ReportTable.__table__.join(SourceFile.__table__))
+            .where(r.country_id == cid, r.edition == edition)
+            .order_by(r.version)
+        )
+        if current_only:
+            query = query.where(r.current)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            ReportVersion(
+                version=row.version,
+                current=bool(row.current),
+                source_file=row.source_path,
+                source_sha256=row.sha256,
+                imported_at=row.imported_at,
+                superseded_at=row.superseded_at,
+                report=report_from_json(json.loads(row.document)),
+            )
+            for row in rows
+        ]
+
+    def reports(self, edition: Many = None) -> pd.DataFrame:
+        """The current report of each country-edition (no narratives): figures as the page
+        states them, version, source file and import time, and the number of problems."""
+        r = ReportTable.__table__.c
+        f = SourceFile.__table__.c
+        query = (
+            select(
+                r.country_id,
+                r.name,
+                r.edition,
+                r.territory,
+                r.status,
+                r.pr,
+                r.cl,
+                r.total,
+                r.version,
+                r.problems,
+                r.source_path.label("source_file"),
+                f.imported_at,
+            )
+            .select_from(ReportTable.__table__.join(SourceFile.__table__))
+            .where(r.current)
+            .order_by(r.edition, r.country_id)
+        )
+        editions = _many(edition)
+        if editions is not None:
+            query = query.where(r.edition.in_(editions))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        frame = _frame(REPORTS_COLUMNS, [(*row[:-1], None) for row in rows])
+        frame["imported_at"] = [row.imported_at for row in rows]
+        frame["territory"] = frame["territory"].astype(bool)
+        return frame
+
+    def search(
+        self,
+        q: str,
+        indicator: Many = None,
+        edition: Many = None,
+        region: Many = None,
+        status: Many = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Paragraphs of the current reports containing every term of `q` (words, "quoted
+        phrases", prefix*), filtered by indicator (A1 … G4, Q, overview, key_developments or a
+        note label), edition, region and status; newest edition first."""
+        from fiw.store.search import search
+
+        with self.engine.connect() as connection:
+            return search(
+                connection, q, indicators=_many(indicator), editions=_many(edition),
+                regions=_many(region), statuses=_statuses(status), limit=limit, offset=offset,
+            )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportVersion:
+    """One stored version of a report page and where it came from."""
+
+    version: int
+    current: bool
+    source_file: str
+    source_sha256: str
+    imported_at: datetime
+    superseded_at: datetime | None
+    report: Report
 
 
 @dataclass(frozen=True)

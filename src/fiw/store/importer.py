@@ -26,6 +26,14 @@ from fiw.store.batch import PROVENANCE, TABLE_KEYS, Batch, Row, all_data_batch, 
 from fiw.store.errors import ImportFailed
 from fiw.store.export import EXPORT_SUFFIXES, detect_export, read_export
 from fiw.store.migrate import upgrade
+from fiw.store.reports import (
+    PageSet,
+    PagesOutcome,
+    is_pages_source,
+    map_countries,
+    read_pages,
+    write_pages,
+)
 from fiw.store.schema import Base, SourceFile
 
 Progress = Callable[[str, float], None]
@@ -98,6 +106,9 @@ class ImportReport:
     new_file: bool
     counts: dict[str, TableCounts]
     changes: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = field(default=())
+    skipped: tuple[str, ...] = field(default=())
 
     @property
     def changed_anything(self) -> bool:
@@ -112,6 +123,9 @@ class ImportReport:
             "new_file": self.new_file,
             "counts": {t: vars(c) for t, c in self.counts.items()},
             "changes": list(self.changes),
+            "warnings": list(self.warnings),
+            "problems": list(self.problems),
+            "skipped": list(self.skipped),
         }
 
 
@@ -141,18 +155,29 @@ def import_files(
     *,
     urls: Mapping[Path, str] | None = None,
     progress: Progress | None = None,
+    skip_bad: bool = False,
 ) -> list[ImportReport]:
-    """Import files into the database (migrated first) in ONE transaction, all or nothing."""
+    """Import files into the database (migrated first) in ONE transaction, all or nothing.
+
+    Workbooks and exports are recognised by content; a folder (walked for `*.txt`) or a
+    `.txt` file holds report pages, written after the workbooks so that their scores are
+    compared with the official ones. `skip_bad` skips pages that cannot be parsed (listed).
+    """
     files = [Path(p) for p in paths]
     step = 1.0 / (2 * len(files)) if files else 0.0
     batches: list[tuple[Batch, str, int]] = []
+    page_sets: list[PageSet] = []
     for path in files:
         if progress:
             progress(f"reading {path.name}", 0)
-        batch = read_source(path)
-        batches.append((batch, *file_digest(path)))
+        if is_pages_source(path):
+            page_sets.append(read_pages(path, skip_bad=skip_bad))
+        else:
+            batch = read_source(path)
+            batches.append((batch, *file_digest(path)))
         if progress:
             progress(f"read {path.name}", step)
+    mapping = map_countries(page_sets) if page_sets else {}
     upgrade(engine)
     reports = []
     with engine.begin() as connection:
@@ -169,7 +194,36 @@ def import_files(
                 ) from exc
             if progress:
                 progress(f"wrote {batch.path.name}", step)
+        for pages in page_sets:
+            if progress:
+                progress(f"writing {pages.path.name}", 0)
+            try:
+                outcome = write_pages(connection, pages, mapping)
+            except SQLAlchemyError as exc:
+                detail = getattr(exc, "orig", None) or exc
+                raise ImportFailed(
+                    pages.path, f"the database refused its rows, nothing was imported ({detail})"
+                ) from exc
+            reports.append(pages_report(pages, outcome))
+            if progress:
+                progress(f"wrote {pages.path.name}", step)
     return reports
+
+
+def pages_report(pages: PageSet, outcome: PagesOutcome) -> ImportReport:
+    """The ImportReport of a set of pages: reports added, new versions, unchanged."""
+    return ImportReport(
+        path=pages.path,
+        kind="pages",
+        sha256=pages.sha256,
+        size=pages.size,
+        new_file=outcome.new_files > 0,
+        counts={"reports": TableCounts(outcome.added, outcome.versions, outcome.unchanged)},
+        changes=tuple(outcome.changes),
+        warnings=tuple(outcome.disagreements),
+        problems=tuple(outcome.problems),
+        skipped=tuple(pages.skipped),
+    )
 
 
 def _source_file(

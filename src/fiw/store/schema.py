@@ -9,14 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -191,3 +195,79 @@ class Rating(Base):
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
     source_sheet: Mapped[str | None] = mapped_column(String(64))
     source_row: Mapped[int | None] = mapped_column(Integer)
+
+
+class Report(Base):
+    """One version of a country report page (issue 4). A re-import of a changed page adds a
+    version and marks the earlier one superseded; exactly one version per (country, edition)
+    is current. `document` is the whole report as `fiw parse --json` prints it (lossless)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("country_id", "edition", "version", name="uq_reports_version"),
+        Index(
+            "uq_reports_current",
+            "country_id",
+            "edition",
+            unique=True,
+            sqlite_where=text("current"),
+            postgresql_where=text("current"),
+        ),
+        CheckConstraint(f"status IS NULL OR {_one_of('status', STATUSES)}", name="status"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_id: Mapped[str] = mapped_column(ForeignKey("countries.id"))
+    edition: Mapped[int] = mapped_column(ForeignKey("editions.year"), index=True)
+    version: Mapped[int] = mapped_column(SmallInteger)
+    current: Mapped[bool] = mapped_column(Boolean)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    name: Mapped[str] = mapped_column(String(128))
+    territory: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str | None] = mapped_column(String(16))
+    pr: Mapped[int] = mapped_column(SmallInteger)
+    cl: Mapped[int] = mapped_column(SmallInteger)
+    total: Mapped[int] = mapped_column(SmallInteger)
+    last_year_total: Mapped[int | None] = mapped_column(SmallInteger)
+    last_year_status: Mapped[str | None] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text)
+    overview: Mapped[str] = mapped_column(Text)
+    key_developments: Mapped[str] = mapped_column(Text)
+    add_q: Mapped[int | None] = mapped_column(SmallInteger)
+    site_latest_total: Mapped[int | None] = mapped_column(SmallInteger)
+    site_latest_status: Mapped[str | None] = mapped_column(String(16))
+    internet_freedom_total: Mapped[int | None] = mapped_column(SmallInteger)
+    internet_freedom_status: Mapped[str | None] = mapped_column(String(16))
+    problems: Mapped[int] = mapped_column(SmallInteger)
+    document: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str] = mapped_column(String(1000))
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+
+
+class ReportParagraph(Base):
+    """A narrative paragraph of a report, indexed for full-text search: `section` is an
+    indicator code (A1 … G4, Q), "overview", "key_developments" or a note's label;
+    `position` its place within the section, `ordinal` its place in the whole report."""
+
+    __tablename__ = "report_paragraphs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    ordinal: Mapped[int] = mapped_column(SmallInteger)
+    text: Mapped[str] = mapped_column(Text)
+
+
+# Backend-specific search objects that the revisions create outside the models (FTS5 and its
+# shadow tables on SQLite; the tsvector column and its GIN index on PostgreSQL).
+SEARCH_OBJECTS = ("report_search", "search_vector", "ix_report_paragraphs_search")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's filter: leave the engine-specific search index out of model comparisons."""
+    return not (name or "").startswith(SEARCH_OBJECTS)

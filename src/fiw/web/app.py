@@ -17,7 +17,7 @@ from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.queries import status_slug
 from fiw.web.snapshot import Snapshot
-from fiw.web.views import assessments, compare, countries, country, home, methodology
+from fiw.web.views import assessments, compare, countries, country, home, methodology, search
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -60,7 +60,7 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     app.state.data = data if data is not None else open_dataset(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, compare, methodology, assessments):
+    for module in (home, countries, country, compare, methodology, assessments, search):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -85,17 +85,25 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "kind": ["country", "territory"],
             "status": ["Free", "Partly Free", "Not Free", "F", "PF", "NF"],
             "region": list(data.regions),
+            "indicator": list(search.SECTIONS),
+        }
+        exact: dict[str, dict[str, Any]] = {
+            "q": {"type": "string", "pattern": r"[^\W_]"},  # at least one letter or digit
+            "limit": {"type": "integer", "minimum": 1, "maximum": search.MAX_LIMIT},
+            "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
         }
         for item in spec["paths"].values():
             for operation in item.values():
                 for parameter in operation.get("parameters", []):
-                    if parameter["in"] == "query" and parameter["name"] in values:
+                    name = parameter["name"]
+                    if parameter["in"] != "query":
+                        continue
+                    if name in values:
                         parameter["schema"] = {
-                            "anyOf": [
-                                {"type": "string", "enum": values[parameter["name"]]},
-                                {"type": "null"},
-                            ]
+                            "anyOf": [{"type": "string", "enum": values[name]}, {"type": "null"}]
                         }
+                    elif name in exact:
+                        parameter["schema"] = {**parameter["schema"], **exact[name]}
         app.openapi_schema = spec
     return app.openapi_schema
 

@@ -78,9 +78,20 @@ def page(router: APIRouter, path: str, *, csv: bool = False) -> Callable[[F], F]
     return register
 
 
+def _plain(value: object) -> object:
+    """orjson's fallback: pydantic models inside lists and dicts."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def json_response(model: BaseModel | list[Any] | dict[str, Any], status: int = 200) -> Response:
     """Compact UTF-8 JSON of a context (pydantic) or of plain rows (orjson): both in Rust."""
-    body = model.model_dump_json().encode() if isinstance(model, BaseModel) else orjson.dumps(model)
+    body = (
+        model.model_dump_json().encode()
+        if isinstance(model, BaseModel)
+        else orjson.dumps(model, default=_plain)
+    )
     return Response(body, status_code=status, media_type="application/json")
 
 

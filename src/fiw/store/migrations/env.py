@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from alembic import context
 
-from fiw.store.schema import Base
+from fiw.store.schema import Base, include_object
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    include_object=include_object,
     render_as_batch=connection.dialect.name == "sqlite",
     transaction_per_migration=True,
 )

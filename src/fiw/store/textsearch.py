@@ -1,0 +1,131 @@
+"""Full-text search of report narratives, the same on SQLite (FTS5) and PostgreSQL (tsvector).
+
+Both engines index the words fiw's own tokenizer finds (runs of Unicode letters and digits,
+case-folded), and queries are built from the same tokens, so a query matches the same
+paragraphs on either database. A query is a list of terms, all of which must occur: a word,
+a "quoted phrase" (its words adjacent, in order) or a prefix (`journalis*`). A word with
+inner punctuation (`covid-19`, `state's`) is read as the phrase of its words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORD = re.compile(r"[^\W_]+")
+TERM = re.compile(r'"([^"]*)"?(\*?)|(\S+)')
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+
+
+class SearchError(ValueError):
+    """A search query fiw cannot run (no words in it); the message says what was expected."""
+
+
+def words(text: str) -> list[str]:
+    """The indexed words of a text: runs of letters and digits, case-folded."""
+    return [w.casefold() for w in WORD.findall(text)]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One required part of a query: its words in order; `prefix` when the last one is a stem."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def parse_query(q: str) -> tuple[Term, ...]:
+    """The terms of a query string; SearchError when it holds no word to look for."""
+    terms: list[Term] = []
+    for match in TERM.finditer(q):
+        quoted, star, bare = match.groups()
+        if bare is not None:
+            star = "*" if bare.endswith("*") else ""
+            found = tuple(words(bare))
+        else:
+            found = tuple(words(quoted))
+        if found:
+            terms.append(Term(found, prefix=bool(star)))
+    if not terms:
+        raise SearchError(
+            f"q = {q!r}: expected at least one word to search for (letters or digits)"
+        )
+    return tuple(dict.fromkeys(terms))
+
+
+def fts5_match(terms: tuple[Term, ...]) -> str:
+    """The FTS5 MATCH expression: each term a quoted phrase (a prefix ends in `*`), ANDed."""
+    return " AND ".join(f'"{" ".join(t.words)}"{"*" if t.prefix else ""}' for t in terms)
+
+
+def tsquery(terms: tuple[Term, ...]) -> str:
+    """The PostgreSQL tsquery literal: words of a term joined by `<->`, terms by `&`."""
+    parts = []
+    for term in terms:
+        lexemes = [f"'{w}'" for w in term.words]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts)
+
+
+def tsvector(text: str) -> str:
+    """The PostgreSQL tsvector literal of a text: each word with its positions (from 1)."""
+    positions: dict[str, list[int]] = {}
+    for i, word in enumerate(words(text), start=1):
+        positions.setdefault(word, []).append(min(i, MAX_POSITION))
+    return " ".join(f"'{w}':{','.join(map(str, p[:256]))}" for w, p in positions.items())
+
+
+def fts5_terms(text: str) -> str:
+    """What the FTS5 table indexes for a text: its words, space-separated."""
+    return " ".join(words(text))
+
+
+# --- snippets -------------------------------------------------------------------------------
+
+Span = tuple[int, int]
+
+
+def match_spans(text: str, terms: tuple[Term, ...]) -> list[Span]:
+    """Character spans of `text` where a term occurs (as the index matched it)."""
+    tokens = [(m.group().casefold(), m.start(), m.end()) for m in WORD.finditer(text)]
+    spans: list[Span] = []
+    for term in terms:
+        n = len(term.words)
+        for i in range(len(tokens) - n + 1):
+            window = tokens[i : i + n]
+            head = all(window[k][0] == term.words[k] for k in range(n - 1))
+            last, want = window[-1][0], term.words[-1]
+            if head and (last.startswith(want) if term.prefix else last == want):
+                spans.append((window[0][1], window[-1][2]))
+    spans.sort()
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(text: str, terms: tuple[Term, ...], width: int = 240) -> tuple[str, tuple[Span, ...]]:
+    """About `width` characters of `text` around its first match, with the matches' spans in
+    the snippet; an ellipsis marks a cut."""
+    spans = match_spans(text, terms)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - width // 3)
+    if start > 0:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and first - space < width // 2 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    lead = "…" if start > 0 else ""
+    tail = "…" if end < len(text) else ""
+    shift = len(lead) - start
+    marks = tuple(
+        (max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start
+    )
+    return lead + text[start:end] + tail, marks

@@ -1,0 +1,210 @@
+"""Full-text search of the report narratives: `/search` (HTML and `.json`) and
+`/api/v1/search` (JSON or CSV). The store runs the query (`fiw.store.search`); a hit links
+to its paragraph's section on the country page (`/country/{id}/{edition}#A1`)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from fiw.web.errors import BadParameter
+from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
+from fiw.web.render import (
+    CSV_RESPONSE,
+    PageContext,
+    csv_response,
+    json_response,
+    page,
+    page_format,
+    respond,
+)
+from fiw.web.snapshot import INDICATORS
+
+router = APIRouter()
+
+# Sections a hit can be in, as the filter offers them: value -> label.
+SECTIONS: dict[str, str] = {
+    "overview": "Overview",
+    "key_developments": "Key developments",
+    **{code: code for code in INDICATORS[:10]},
+    "Q": "Q (discretionary)",
+    **{code: code for code in INDICATORS[10:]},
+}
+PAGE_SIZE = 50
+MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
+
+
+class Searcher(Protocol):
+    """What the view needs from the store's Dataset."""
+
+    def search(
+        self,
+        q: str,
+        indicator: Any = None,
+        edition: Any = None,
+        region: Any = None,
+        status: Any = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Any]: ...
+
+
+class Hit(BaseModel):
+    country_id: str
+    name: str
+    edition: int
+    region: str | None
+    status: str | None
+    indicator: str
+    position: int
+    snippet: str
+    marks: list[tuple[int, int]]
+    url: str
+
+
+class SearchFilters(BaseModel):
+    q: str | None
+    indicator: str | None
+    edition: int | None
+    region: str | None
+    status: str | None
+
+
+class SearchPage(PageContext):
+    filters: SearchFilters
+    editions: list[int]
+    regions: list[str]
+    sections: dict[str, str]
+    offset: int
+    limit: int
+    count: int
+    more: bool
+    hits: list[Hit]
+
+
+def searcher(request: Request) -> Searcher:
+    """The store behind the served snapshot: it runs the full-text search."""
+    found: Searcher = snapshot(request).store
+    return found
+
+
+def parse_section(value: str | None) -> str | None:
+    if not value:
+        return None
+    for key in SECTIONS:
+        if key.lower() == value.lower():
+            return key
+    raise BadParameter("indicator", value, "one of " + ", ".join(SECTIONS))
+
+
+def anchor(indicator: str) -> str:
+    """The country page's fragment for a section: the indicator code (A1 … G4, Q),
+    `overview`, `key-developments`, or `notes` for a note's label."""
+    if indicator == "key_developments":
+        return "key-developments"
+    return indicator if indicator in SECTIONS else "notes"
+
+
+def segments(hit: Hit) -> list[tuple[str, bool]]:
+    """A hit's snippet as (text, is_match) pieces, so the template marks matches safely."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in hit.marks:
+        if start > at:
+            out.append((hit.snippet[at:start], False))
+        out.append((hit.snippet[start:end], True))
+        at = end
+    if at < len(hit.snippet):
+        out.append((hit.snippet[at:], False))
+    return out
+
+
+def run_search(
+    request: Request,
+    q: str | None,
+    indicator: str | None,
+    edition: int | None,
+    region: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> SearchPage:
+    """The hits of `q` under the filters (none when `q` is empty), one page of them."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadParameter("limit", limit, f"a whole number 1 to {MAX_LIMIT}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadParameter("offset", offset, f"a whole number 0 to {MAX_OFFSET:,}")
+    filters = SearchFilters(
+        q=(q or "").strip() or None, indicator=parse_section(indicator),
+        edition=check_edition(request, edition) if edition is not None else None,
+        region=parse_region(request, region), status=parse_status(status),
+    )  # fmt: skip
+    found: list[Any] = []
+    if filters.q:
+        from fiw.store.textsearch import SearchError
+
+        try:
+            found = searcher(request).search(
+                filters.q, indicator=filters.indicator, edition=filters.edition,
+                region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
+            )  # fmt: skip
+        except SearchError as exc:
+            raise HTTPException(422, str(exc)) from exc
+    hits = [
+        Hit(**h.to_dict(), url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
+        for h in found[:limit]
+    ]
+    snap = snapshot(request)
+    return SearchPage(
+        filters=filters, editions=list(snap.editions), regions=list(snap.regions),
+        sections=SECTIONS, offset=offset, limit=limit, count=len(hits),
+        more=len(found) > limit, hits=hits,
+    )  # fmt: skip
+
+
+@page(router, "/search")
+def search_page(
+    request: Request,
+    q: str | None = None,
+    indicator: str | None = None,
+    edition: int | None = None,
+    region: str | None = None,
+    status: str | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> Response:
+    """Full-text search of the report narratives, filtered by indicator, edition, region and
+    status; each hit links to its paragraph."""
+    ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
+    return respond(request, "search.html", ctx, segments=segments)
+
+
+@router.get("/api/v1/search", response_model=list[Hit], responses=CSV_RESPONSE, tags=["search"])
+def search_api(
+    request: Request,
+    q: str,
+    indicator: str | None = None,
+    edition: int | None = None,
+    region: str | None = None,
+    status: str | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    format: str | None = None,
+) -> Response:
+    """Paragraphs of the imported reports containing every term of `q` (words, "quoted
+    phrases", prefix*), newest edition first; filters are optional (`?format=csv` for CSV)."""
+    if format not in (None, "json", "csv"):
+        raise BadParameter("format", format, "json or csv")
+    if not q.strip():
+        raise BadParameter("q", q, "at least one word to search for")
+    ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
+    if page_format(request) == "csv":
+        rows = [h.model_dump(exclude={"marks"}) for h in ctx.hits]
+        columns = [c for c in Hit.model_fields if c != "marks"]
+        return csv_response(rows, columns, "fiw-search.csv")
+    return json_response(ctx.hits)
