@@ -81,6 +81,9 @@ def test_kazakhstan_2023_page_shows_scores_status_and_indicators(page: Page) -> 
     expect(page.locator("#ratings-h")).to_contain_text("since 1973")
     expect(page.locator("svg#ratings, svg.chart").last).to_contain_text("1973")
     shot(page, "country-kazakhstan-2023")
+    page.screenshot(path=str(ARTIFACTS / "country-kazakhstan-2023-top.png"))
+    page.goto("/country/kazakhstan/2023#B4")
+    page.screenshot(path=str(ARTIFACTS / "country-kazakhstan-2023-B4.png"))
 
 
 def test_an_edition_without_a_report_says_so(page: Page) -> None:
