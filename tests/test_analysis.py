@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import fiw
 from fiw.analysis import (
     AnalysisError,
     all_edition_changes,
@@ -32,7 +33,6 @@ from fiw.analysis import (
 )
 from fiw.analysis.frames import INDICATORS, SUBCATEGORIES
 from fiw.analysis.report import analysis_doc, published_figures
-from tests.analysis_data import official_scores
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "analysis.md"
 
@@ -468,12 +468,13 @@ def test_span_changes_rank_gains_and_declines() -> None:
         span_changes(frame, 2024, 2014)
 
 
-# --- the official workbook against the published figures --------------------------------------
+# --- the store (both backends) against the published figures ----------------------------------
 
 
 @pytest.fixture(scope="module")
-def scores() -> pd.DataFrame:
-    return official_scores()
+def scores(imported_url: str) -> pd.DataFrame:
+    """`ds.scores()` of a store holding both official workbooks (SQLite, then PostgreSQL)."""
+    return fiw.open(imported_url).scores()
 
 
 @pytest.mark.parametrize(
@@ -543,6 +544,6 @@ def test_published_figures_file_agrees_with_the_methodology_note() -> None:
 
 def test_docs_analysis_md_is_current(scores: pd.DataFrame) -> None:
     expected = analysis_doc(scores)
-    fix = "regenerate it: FIW_SHARED=… python -m tests.analysis_data"
+    fix = "regenerate it: `fiw import` both workbooks, then `fiw docs analysis`"
     assert DOC.exists(), f"{DOC} is missing: {fix}"
     assert DOC.read_text("utf-8") == expected, f"{DOC} is out of date: {fix}"

@@ -217,3 +217,26 @@ def test_error_page_is_html(browser: Browser, server: str) -> None:
     expect(pg.locator("h1")).to_have_text("Not found")
     expect(pg.locator(".error-message")).to_contain_text("atlantis")
     context.close()
+
+
+def test_changes_page_renders_bars_and_tables(page: Page) -> None:
+    page.goto("/changes/2024")
+    expect(page.locator("h1")).to_contain_text("2024")
+    expect(page.get_by_role("heading", name="Gains", exact=True)).to_be_visible()
+    expect(page.locator("table.bars .bar.up").first).to_be_visible()
+    expect(page.locator("table.bars .bar.down").first).to_be_visible()
+    page.get_by_label("Edition", exact=True).select_option("2020")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url("/changes/2020")
+    page.goto("/changes/2024")
+    shot(page, "changes-2024")
+
+
+def test_trends_page_renders_three_charts(page: Page) -> None:
+    page.goto("/trends")
+    expect(page.locator("h1")).to_have_text("Trends")
+    expect(page.locator("svg.chart")).to_have_count(3)
+    page.get_by_label("Regions").select_option("historical")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url("/trends?regions=historical")
+    shot(page, "trends")

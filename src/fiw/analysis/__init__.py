@@ -28,9 +28,11 @@ from fiw.analysis.history import (
 )
 from fiw.analysis.longrun import (
     DeclineRun,
+    LongRun,
     SpanChanges,
     Transitions,
     decline_runs,
+    long_run,
     span_changes,
     transitions,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "IndicatorChanges",
     "IndicatorMove",
     "IndicatorTally",
+    "LongRun",
     "NetDecline",
     "RatingChange",
     "RatingChanges",
@@ -64,6 +67,7 @@ __all__ = [
     "decline_runs",
     "edition_changes",
     "indicator_changes",
+    "long_run",
     "net_decline_series",
     "rating_changes",
     "region_history",

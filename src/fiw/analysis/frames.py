@@ -99,10 +99,12 @@ def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFr
     """The columns analysis needs from `ds.ratings()`, typed, countries only unless `territories`.
 
     Ratings and status may be empty (an entity listed but not rated); they become <NA>/None.
+    An optional `raw` column (cells published as more than a plain rating) is kept.
     """
     what = "ratings frame"
     _require(ratings, RATING_COLUMNS, what)
-    frame = ratings.loc[:, list(RATING_COLUMNS)].copy()
+    extra = ["raw"] if "raw" in ratings.columns else []
+    frame = ratings.loc[:, [*RATING_COLUMNS, *extra]].copy()
     frame["kind"] = _kind(frame, what)
     if not territories:
         frame = frame[frame["kind"] == "country"]

@@ -201,8 +201,14 @@ def status_distribution(
     ratings: pd.DataFrame, territories: bool = False
 ) -> tuple[StatusShare, ...]:
     """Free / Partly Free / Not Free counts per edition of the history (countries only unless
-    `territories`), comparable with the workbook's "Historical distribution" sheet."""
+    `territories`), comparable with the workbook's "Historical distribution" sheet.
+
+    Entries with a `raw` value (South Africa 1972: two populations rated apart) are left out,
+    as the publisher leaves them out of its totals.
+    """
     frame = ratings_frame(ratings, territories).dropna(subset=["status"])
+    if "raw" in frame.columns:
+        frame = frame[frame["raw"].isna()]
     counts = pd.crosstab(frame["edition_order"], frame["status"]).reindex(
         columns=list(STATUSES), fill_value=0
     )

@@ -235,3 +235,36 @@ def transitions(
         only_in_start=tuple(sorted(set(before["name"]) - set(paired["name_from"]))),
         only_in_end=tuple(sorted(set(after["name"]) - set(paired["name_to"]))),
     )
+
+
+@dataclass(frozen=True)
+class LongRun:
+    """The long run over a span of editions: largest gains and declines, longest decline runs."""
+
+    span: SpanChanges
+    runs: tuple[DeclineRun, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.span.to_dict(), "decline_runs": [r.to_dict() for r in self.runs]}
+
+
+def long_run(
+    scores: pd.DataFrame,
+    start: int | None = None,
+    end: int | None = None,
+    territories: bool = False,
+    limit: int | None = 10,
+) -> LongRun:
+    """`span_changes` from `start` to `end` and the `decline_runs` inside that span.
+
+    `end` defaults to the latest edition, `start` to ten editions before it (or the first).
+    """
+    frame = scores_frame(scores, territories)
+    editions = sorted(int(e) for e in frame["edition"].unique())
+    if not editions:
+        raise AnalysisError("no scores: the scores frame is empty")
+    last = editions[-1] if end is None else end
+    first = max(editions[0], last - 10) if start is None else start
+    span = span_changes(frame, first, last, territories, limit=limit)
+    inside = frame[frame["edition"].between(first, last)]
+    return LongRun(span, decline_runs(inside, territories, limit=limit))

@@ -178,15 +178,20 @@ def import_files(
         if progress:
             progress(f"read {path.name}", step)
     mapping = map_countries(page_sets) if page_sets else {}
+    # Files whose rows only fill gaps (weak tables) go last, so that a fresh import of both
+    # workbooks reports additions only, never its own edition rows as "changed".
+    order = sorted(range(len(batches)), key=lambda i: bool(batches[i][0].weak))
     upgrade(engine)
-    reports = []
+    written: dict[int, ImportReport] = {}
+    pages_reports: list[ImportReport] = []
     with engine.begin() as connection:
-        for batch, sha256, size in batches:
+        for i in order:
+            batch, sha256, size = batches[i]
             if progress:
                 progress(f"writing {batch.path.name}", 0)
             url = (urls or {}).get(batch.path)
             try:
-                reports.append(write_batch(connection, batch, sha256, size, url))
+                written[i] = write_batch(connection, batch, sha256, size, url)
             except SQLAlchemyError as exc:
                 detail = getattr(exc, "orig", None) or exc
                 raise ImportFailed(
@@ -204,10 +209,11 @@ def import_files(
                 raise ImportFailed(
                     pages.path, f"the database refused its rows, nothing was imported ({detail})"
                 ) from exc
-            reports.append(pages_report(pages, outcome))
+            pages_reports.append(pages_report(pages, outcome))
             if progress:
                 progress(f"wrote {pages.path.name}", step)
-    return reports
+    # in the order the files were given, pages last
+    return [*(written[i] for i in range(len(batches))), *pages_reports]
 
 
 def pages_report(pages: PageSet, outcome: PagesOutcome) -> ImportReport:

@@ -112,7 +112,7 @@ def read_pages(path: Path, *, skip_bad: bool = False) -> PageSet:
         name = f"{path.name}/{name}" if path.is_dir() else name
         if report is None:
             assert error is not None
-            message = str(error.with_source(name) if not error.source else error)
+            message = str(error.with_source(name))
             if not skip_bad:
                 raise ImportFailed(
                     file, f"cannot be parsed, nothing was imported ({message}); "

@@ -17,7 +17,16 @@ from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.queries import status_slug
 from fiw.web.snapshot import Snapshot
-from fiw.web.views import assessments, compare, countries, country, home, methodology, search
+from fiw.web.views import (
+    analysis,
+    assessments,
+    compare,
+    countries,
+    country,
+    home,
+    methodology,
+    search,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -62,6 +71,7 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     errors.install(app)
     for module in (home, countries, country, compare, methodology, assessments, search):
         app.include_router(module.router)
+    analysis.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
@@ -92,8 +102,18 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "limit": {"type": "integer", "minimum": 1, "maximum": search.MAX_LIMIT},
             "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
         }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
         for item in spec["paths"].values():
             for operation in item.values():
+                # every operation answers the one error shape; list endpoints also CSV
+                responses = operation.setdefault("responses", {})
+                for code, what in (("404", "Unknown country, edition or path"),
+                                   ("422", "A parameter the endpoint cannot use")):  # fmt: skip
+                    responses[code] = {"description": what, "content": error}
+                names = {p["name"] for p in operation.get("parameters", [])}
+                if "format" in names and "200" in responses:
+                    content = responses["200"].setdefault("content", {})
+                    content.setdefault("text/csv", {"schema": {"type": "string"}})
                 for parameter in operation.get("parameters", []):
                     name = parameter["name"]
                     if parameter["in"] != "query":

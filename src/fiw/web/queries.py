@@ -6,7 +6,7 @@ from fastapi import Request
 
 from fiw.methodology import Status
 from fiw.web.errors import BadParameter, NotFound
-from fiw.web.snapshot import CountryInfo, Snapshot, UnknownCountry
+from fiw.web.snapshot import CountryInfo, Frames, Snapshot, UnknownCountry
 
 KINDS = ("country", "territory")
 
@@ -14,6 +14,16 @@ KINDS = ("country", "territory")
 def snapshot(request: Request) -> Snapshot:
     data: Snapshot = request.app.state.data
     return data
+
+
+def dataset(request: Request) -> Frames:
+    """The served scores and ratings as DataFrames (read once per process)."""
+    return snapshot(request).frames
+
+
+def catalog(request: Request) -> Snapshot:
+    """The editions and regions held (`.editions`, `.regions`, `.latest`, `.previous()`)."""
+    return snapshot(request)
 
 
 def check_edition(request: Request, edition: int | None) -> int:

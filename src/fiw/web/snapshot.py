@@ -82,14 +82,30 @@ def _records(frame: pd.DataFrame) -> list[Row]:
     return cast(list[Row], clean.to_dict("records"))
 
 
+class Frames:
+    """The store's scores and ratings as DataFrames, read once (for the analysis views, whose
+    functions take frames). Treat them as read-only."""
+
+    def __init__(self, scores: pd.DataFrame, ratings: pd.DataFrame) -> None:
+        self._scores = scores
+        self._ratings = ratings
+
+    def scores(self) -> pd.DataFrame:
+        return self._scores
+
+    def ratings(self) -> pd.DataFrame:
+        return self._ratings
+
+
 class Snapshot:
     """The store's scores, ratings, countries and editions, indexed for the views."""
 
     def __init__(self, store: Dataset) -> None:
         self.store = store
-        scores = _records(store.scores())
+        self.frames = Frames(store.scores(), store.ratings())
+        scores = _records(self.frames.scores())
         editions = _records(store.editions())
-        ratings = _records(store.ratings())
+        ratings = _records(self.frames.ratings())
         year_of_order = {e["order"]: e["year"] for e in editions if e["order"] is not None}
 
         self.by_edition: dict[int, list[Row]] = {}
