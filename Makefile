@@ -27,9 +27,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 assets: $(VENDOR)/.installed
 
+# The explorer on http://127.0.0.1:8000/: on first start `fiw serve` migrates the default SQLite
+# database and imports the workbooks (FIW_DATA_DIR, else downloaded) and the report pages.
 run: $(STAMP) assets
-	$(BIN)/fiw audit "$(FIW_SHARED)/data/fiw/All_data_FIW_2013-2024.xlsx" \
-	  --ratings "$(FIW_SHARED)/data/fiw/Country_and_Territory_Ratings_and_Statuses_FIW_1973-2024.xlsx"
+	$(BIN)/fiw serve --host 127.0.0.1 --port 8000
 
 services: $(STAMP)
 	bash scripts/ensure-services.sh

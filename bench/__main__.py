@@ -19,7 +19,11 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
 def main(names: list[str]) -> None:
-    modules = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name != "common")
+    modules = sorted(
+        m.name
+        for m in pkgutil.iter_modules(bench.__path__)
+        if m.name != "common" and not m.name.startswith("_")
+    )
     chosen = [m for m in modules if not names or m in names]
     rows: list[dict[str, object]] = []
     for name in chosen:

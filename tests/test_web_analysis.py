@@ -9,8 +9,11 @@ from collections import Counter
 
 import httpx
 
+from tests.reports_data import reports_url
 from tests.test_web import error_of, workbook_rows
 from tests.web_server import client, server
+
+__all__ = ["client", "reports_url", "server"]  # fixtures
 
 
 def published_totals(edition: int) -> dict[str, int]:

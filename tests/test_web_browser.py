@@ -10,7 +10,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from tests.web_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, client, server
+from tests.web_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, first_start, sqlite_client
+
+__all__ = ["first_start", "sqlite_client"]  # fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +25,17 @@ def browser() -> Iterator[Browser]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def server(first_start: tuple[str, object]) -> str:
+    """A `fiw serve` that imported the shared workbooks into a new SQLite file itself."""
+    return first_start[0]
+
+
+@pytest.fixture
+def client(sqlite_client: httpx.Client) -> httpx.Client:
+    return sqlite_client
 
 
 @pytest.fixture
@@ -54,11 +67,61 @@ def test_kazakhstan_2023_page_shows_scores_status_and_indicators(page: Page) -> 
     expect(headline).to_contain_text("5/40")
     expect(headline).to_contain_text("18/60")
     expect(headline.locator(".badge").first).to_have_text("Not Free")
-    expect(page.locator("table.indicators tbody tr")).to_have_count(25)
+    expect(page.locator("section.indicator")).to_have_count(25)
     expect(page.locator("h1")).to_contain_text("Kazakhstan")
     expect(page.locator("svg.chart")).to_have_count(2)
-    expect(page.get_by_text("No report imported")).to_be_visible()
+    expect(page.locator("#B1 p.score")).to_contain_text("/4")
+    last_year = headline.locator("div", has_text="Last year")
+    expect(last_year).to_contain_text("2022")
+    expect(last_year.locator(".badge")).to_have_text("Not Free")
+    expect(page.locator("#overview p.overview")).not_to_be_empty()
+    expect(page.locator("#key-developments li").first).to_be_visible()
+    expect(page.locator("#A1 p:not(.score)").first).not_to_be_empty()
+    expect(page.get_by_text("No report imported")).to_have_count(0)
+    expect(page.locator("#ratings-h")).to_contain_text("since 1973")
+    expect(page.locator("svg#ratings, svg.chart").last).to_contain_text("1973")
     shot(page, "country-kazakhstan-2023")
+    page.screenshot(path=str(ARTIFACTS / "country-kazakhstan-2023-top.png"))
+    page.goto("/country/kazakhstan/2023#B4")
+    page.screenshot(path=str(ARTIFACTS / "country-kazakhstan-2023-B4.png"))
+
+
+def test_an_edition_without_a_report_says_so(page: Page) -> None:
+    page.goto("/country/kazakhstan/2013")
+    expect(page.get_by_text("No report imported")).to_be_visible()
+    expect(page.locator("section.indicator")).to_have_count(25)
+
+
+def test_indicator_anchor_scrolls_to_its_section(page: Page) -> None:
+    page.goto("/country/kazakhstan/2023#C2")
+    expect(page.locator("section.indicator:target")).to_have_attribute("id", "C2")
+    expect(page.locator("#C2")).to_be_in_viewport()
+
+
+def test_compare_shows_the_chosen_countries(page: Page) -> None:
+    page.goto("/compare")
+    page.get_by_label("Country 1").select_option(label="Kazakhstan")
+    page.get_by_label("Country 2").select_option(label="Kyrgyzstan")
+    page.get_by_label("Country 3").select_option(label="Uzbekistan")
+    page.get_by_role("button", name="Compare").click()
+    expect(page).to_have_url("/compare?c=kazakhstan&c=kyrgyzstan&c=uzbekistan&edition=2024")
+    heads = page.locator("table.compare").first.locator("thead th a")
+    expect(heads).to_have_text(["Kazakhstan", "Kyrgyzstan", "Uzbekistan"])
+    expect(page.locator("svg.chart polyline")).to_have_count(3)
+    expect(page.get_by_label("Country 2")).to_have_value("kyrgyzstan")
+    shot(page, "compare")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/countries", "/country/kazakhstan/2023", "/compare?c=kazakhstan&c=kyrgyzstan",
+     "/methodology", "/methodology?edition=1990", "/country/south-africa/2013"],
+)  # fmt: skip
+def test_no_console_errors(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_have_count(1)
 
 
 def test_edition_selector_moves_between_editions(page: Page) -> None:

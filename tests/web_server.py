@@ -43,7 +43,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    env: dict[str, str] | None = None, timeout: float = 60
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start `fiw serve` on a free port and wait until it answers; fail with its log if not."""
     port = free_port()
     fiw = Path(sys.executable).with_name("fiw")
@@ -56,7 +58,7 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen[by
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"fiw serve exited with {process.returncode}:\n{log.read_text()}")
@@ -66,14 +68,10 @@ def start_server(env: dict[str, str] | None = None) -> tuple[subprocess.Popen[by
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
-    pytest.fail(f"fiw serve did not answer on {url} within 60 s:\n{log.read_text()}")
+    pytest.fail(f"fiw serve did not answer on {url} within {timeout:g} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """Base URL of a running `fiw serve` (one per test worker)."""
-    process, url = start_server()
-    yield url
+def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -82,6 +80,33 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def server(reports_url: str) -> Iterator[str]:
+    """Base URL of a running `fiw serve` over a store database imported from the shared
+    workbooks and report pages (SQLite and PostgreSQL: tests using it run on both)."""
+    process, url = start_server({"FIW_DATABASE_URL": reports_url})
+    yield url
+    stop(process)
+
+
+@pytest.fixture(scope="session")
 def client(server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def first_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`fiw serve` started on an empty SQLite file: it migrates it and imports the shared
+    workbooks (FIW_DATA_DIR) and report pages (FIW_PAGES_DIR) itself. Yields its URL and
+    its log."""
+    folder = tmp_path_factory.mktemp("first-start")
+    database = f"sqlite:///{folder / 'fiw.sqlite'}"
+    process, url = start_server({"FIW_DATABASE_URL": database}, timeout=120)
+    yield url, ARTIFACTS / f"server-{url.rsplit(':', 1)[1]}.log"
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def sqlite_client(first_start: tuple[str, Path]) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=first_start[0], timeout=30) as c:
         yield c

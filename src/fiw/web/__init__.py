@@ -1,6 +1,5 @@
 """The web explorer and JSON API: server-rendered pages, each with a JSON twin."""
 
-from fiw.web.app import create_app, serve
-from fiw.web.data import Country, Dataset
+from fiw.web.app import create_app, open_dataset, serve
 
-__all__ = ["Country", "Dataset", "create_app", "serve"]
+__all__ = ["create_app", "open_dataset", "serve"]

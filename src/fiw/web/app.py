@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,9 +15,21 @@ from starlette.middleware.gzip import GZipMiddleware
 from fiw.settings import Settings
 from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
-from fiw.web.data import Dataset
 from fiw.web.queries import status_slug
-from fiw.web.views import analysis, assessments, countries, country, home, methodology, search
+from fiw.web.snapshot import Snapshot
+from fiw.web.views import (
+    analysis,
+    assessments,
+    compare,
+    countries,
+    country,
+    home,
+    methodology,
+    search,
+)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 HERE = Path(__file__).parent
 
@@ -33,14 +48,14 @@ def templates() -> Environment:
     return env
 
 
-def open_dataset(settings: Settings) -> Dataset:
-    """The data to serve. Until the store lands: the official workbook, read into memory."""
-    from fiw.web.workbook_dataset import WorkbookDataset
+def open_dataset(settings: Settings) -> Snapshot:
+    """The data to serve: the store at settings.database_url, read once into memory."""
+    import fiw
 
-    return WorkbookDataset(settings.all_data_workbook())
+    return Snapshot(fiw.open(settings.database_url))
 
 
-def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
+def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     """A FastAPI app serving `data` (opened from `settings` when not given)."""
     app = FastAPI(
         title="fiw",
@@ -54,18 +69,83 @@ def create_app(settings: Settings, data: Dataset | None = None) -> FastAPI:
     app.state.data = data if data is not None else open_dataset(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, methodology, assessments, search):
+    for module in (home, countries, country, compare, methodology, assessments, search):
         app.include_router(module.router)
     analysis.install(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=5)  # 1 ms, not 5, per 100 KB
     app.add_middleware(ResponseCache)  # outermost: keeps the compressed bytes
     return app
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the explorer with uvicorn until interrupted."""
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The spec, with the values each filter accepts spelled out (regions come from the data;
+    the handlers also accept other capitalisations)."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        spec = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        data: Snapshot = app.state.data
+        values = {
+            "format": ["json", "csv"],
+            "kind": ["country", "territory"],
+            "status": ["Free", "Partly Free", "Not Free", "F", "PF", "NF"],
+            "region": list(data.regions),
+            "indicator": list(search.SECTIONS),
+        }
+        exact: dict[str, dict[str, Any]] = {
+            "q": {"type": "string", "pattern": r"[^\W_]"},  # at least one letter or digit
+            "limit": {"type": "integer", "minimum": 1, "maximum": search.MAX_LIMIT},
+            "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for item in spec["paths"].values():
+            for operation in item.values():
+                # every operation answers the one error shape; list endpoints also CSV
+                responses = operation.setdefault("responses", {})
+                for code, what in (("404", "Unknown country, edition or path"),
+                                   ("422", "A parameter the endpoint cannot use")):  # fmt: skip
+                    responses[code] = {"description": what, "content": error}
+                names = {p["name"] for p in operation.get("parameters", [])}
+                if "format" in names and "200" in responses:
+                    content = responses["200"].setdefault("content", {})
+                    content.setdefault("text/csv", {"schema": {"type": "string"}})
+                for parameter in operation.get("parameters", []):
+                    name = parameter["name"]
+                    if parameter["in"] != "query":
+                        continue
+                    if name in values:
+                        parameter["schema"] = {
+                            "anyOf": [{"type": "string", "enum": values[name]}, {"type": "null"}]
+                        }
+                    elif name in exact:
+                        parameter["schema"] = {**parameter["schema"], **exact[name]}
+        app.openapi_schema = spec
+    return app.openapi_schema
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    say: Callable[[str], None] = lambda message: None,
+    progress: Progress | None = None,
+) -> None:
+    """Prepare the database (migrate; import the official data on first start), then run the
+    explorer with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    from fiw.store.bootstrap import prepare_database
+
+    prepare_database(settings, say=say, progress=progress)
+    if progress is not None:
+        progress.stop()  # the database is ready: no live display while serving
+    app = create_app(settings)
+    gc.freeze()  # the snapshot lives as long as the process: keep it out of GC passes
+    say(f"serving http://{host}:{port}/ (API docs at /api/docs); Ctrl+C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http="httptools", loop="uvloop")

@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +20,31 @@ class PageContext(BaseModel):
     """Base of every page's typed context: what the template shows and the .json twin returns."""
 
     model_config = ConfigDict(frozen=True)
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one error shape: {"error": {"status": 404, "message": "…"}}."""
+
+    error: ErrorDetail
+
+
+# OpenAPI `responses` of the API routes: the error shape, and CSV for the list endpoints.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Unknown country, edition or path"},
+    422: {"model": ErrorBody, "description": "A parameter the endpoint cannot use"},
+}
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "JSON, or CSV with `?format=csv`",
+    },
+    **ERRORS,
+}
 
 
 def page_format(request: Request) -> Format:
@@ -52,14 +78,20 @@ def page(router: APIRouter, path: str, *, csv: bool = False) -> Callable[[F], F]
     return register
 
 
-def json_response(model: BaseModel | list[Any] | dict[str, Any], status: int = 200) -> Response:
-    """Compact UTF-8 JSON of a context (pydantic serialises it in Rust: fast)."""
-    if isinstance(model, BaseModel):
-        body = model.model_dump_json()
-    else:
-        from pydantic import TypeAdapter
+def _plain(value: object) -> object:
+    """orjson's fallback: pydantic models inside lists and dicts."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
-        body = TypeAdapter(type(model)).dump_json(model).decode()
+
+def json_response(model: BaseModel | list[Any] | dict[str, Any], status: int = 200) -> Response:
+    """Compact UTF-8 JSON of a context (pydantic) or of plain rows (orjson): both in Rust."""
+    body = (
+        model.model_dump_json().encode()
+        if isinstance(model, BaseModel)
+        else orjson.dumps(model, default=_plain)
+    )
     return Response(body, status_code=status, media_type="application/json")
 
 

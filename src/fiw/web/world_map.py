@@ -36,6 +36,7 @@ def atlas_keys(path: Path = ATLAS) -> frozenset[str]:
     return frozenset(str(g.get("id") or g["properties"]["name"]) for g in geometries)
 
 
+@cache
 def shape_key(iso3: str | None, name: str) -> str | None:
     """The map shape key of a country: ISO numeric ("398" for KAZ) or a name for the few."""
     if name in _BY_NAME:

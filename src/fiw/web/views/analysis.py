@@ -6,7 +6,7 @@ Every number comes from `fiw.analysis` over the served data's `scores()` and `ra
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
@@ -29,8 +29,11 @@ from fiw.analysis import (
 from fiw.methodology import load_index
 from fiw.web import charts
 from fiw.web.errors import BadParameter, NotFound
-from fiw.web.queries import catalog, check_edition, dataset
+from fiw.web.queries import catalog, check_edition, dataset, snapshot
 from fiw.web.render import PageContext, csv_response, json_response, page, respond
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 router = APIRouter()
 RegionsMode = Literal["current", "historical"]
@@ -464,8 +467,15 @@ def api_longrun(
 
 def country_changes(request: Request, country_id: str, limit: int = 3) -> CountryChanges:
     """A country's largest gains and declines between consecutive editions, its change over all
-    its editions, and its longest run of decline: for `_country_changes.html`."""
-    scores = dataset(request).scores()
+    its editions, and its longest run of decline: for `_country_changes.html` (computed once
+    per country and process)."""
+    return snapshot(request).memo(
+        ("country-changes", f"{country_id}/{limit}"),
+        lambda: _country_changes(dataset(request).scores(), country_id, limit),
+    )
+
+
+def _country_changes(scores: pd.DataFrame, country_id: str, limit: int) -> CountryChanges:
     mine = scores[scores["country_id"] == country_id]
     empty = CountryChanges(country_id=country_id, gains=[], declines=[], span=None,
                            span_from=None, longest_decline=None)  # fmt: skip

@@ -8,18 +8,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, create_model
 
-from fiw.web.data import INDICATORS, SCORE_COLUMNS, SUBTOTALS
-from fiw.web.errors import BadParameter
 from fiw.web.queries import (
     check_edition,
-    dataset,
+    find_country,
+    parse_format,
     parse_kind,
     parse_region,
     parse_status,
-    records,
+    snapshot,
 )
-from fiw.web.render import csv_response, json_response, page_format
-from fiw.web.views.country import find_country
+from fiw.web.render import CSV_RESPONSE, csv_response, json_response, page_format
+from fiw.web.snapshot import INDICATORS, SCORE_COLUMNS, SUBTOTALS
 
 router = APIRouter()
 
@@ -30,13 +29,18 @@ _fields: dict[str, Any] = {
     "Q": (int, ...), "add_a": (int | None, ...),
     **{code: (int, ...) for code in SUBTOTALS},
     "pr": (int, ...), "cl": (int, ...), "total": (int, ...),
-    "pr_rating": (int, ...), "cl_rating": (int, ...), "status": (str | None, ...),
+    "pr_rating": (int, ...), "cl_rating": (int, ...), "status": (str, ...),
 }  # fmt: skip
-Assessment: type[BaseModel] = create_model("Assessment", **_fields)  # from data.SCORE_COLUMNS
+Assessment: type[BaseModel] = create_model("Assessment", **_fields)  # SCORE_COLUMNS
 
 
-@router.get("/api/v1/assessments", response_model=list[Assessment], tags=["assessments"])
-def assessments(
+@router.get(
+    "/api/v1/assessments",
+    response_model=list[Assessment],
+    responses=CSV_RESPONSE,
+    tags=["assessments"],
+)
+async def assessments(
     request: Request,
     edition: int | None = None,
     region: str | None = None,
@@ -47,19 +51,14 @@ def assessments(
 ) -> Response:
     """Country-editions with the 25 indicator scores, Q, subtotals, PR, CL, total, ratings
     and status; every filter is optional (`?format=csv` for CSV)."""
-    if format not in (None, "json", "csv"):
-        raise BadParameter("format", format, "json or csv")
-    data = dataset(request)
-    frame = data.scores(
+    parse_format(format)
+    rows = snapshot(request).scores(
         edition=check_edition(request, edition) if edition is not None else None,
         region=parse_region(request, region),
         status=parse_status(status),
         kind=parse_kind(kind),
+        country=find_country(request, country).id if country else None,
     )
-    if country:
-        found = find_country(data, country)
-        frame = frame[frame["country_id"] == found.id]
-    rows = records(frame)
     if page_format(request) == "csv":
         label = f"-{edition}" if edition else ""
         return csv_response(rows, list(SCORE_COLUMNS), f"fiw-assessments{label}.csv")

@@ -6,20 +6,28 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from fiw.web.errors import BadParameter
 from fiw.web.queries import (
-    catalog,
     check_edition,
-    dataset,
+    parse_format,
     parse_kind,
     parse_region,
     parse_status,
-    records,
-    with_changes,
+    snapshot,
 )
-from fiw.web.render import PageContext, csv_response, json_response, page, page_format, respond
+from fiw.web.render import (
+    CSV_RESPONSE,
+    PageContext,
+    csv_response,
+    json_response,
+    page,
+    page_format,
+    respond,
+)
+from fiw.web.snapshot import Snapshot
 
 router = APIRouter()
 
@@ -54,6 +62,9 @@ class CountryRow(BaseModel):
     change: int | None
 
 
+ROW_KEYS = tuple(CountryRow.model_fields)
+
+
 class Filters(BaseModel):
     region: str | None
     status: str | None
@@ -83,6 +94,33 @@ def _sort_key(column: str) -> Any:
     return key
 
 
+def edition_rows(snap: Snapshot, edition: int) -> list[CountryRow]:
+    """The table's rows of an edition, built once per process."""
+
+    def build() -> list[CountryRow]:
+        return [
+            CountryRow.model_construct(**{k: r[k] for k in ROW_KEYS})
+            for r in snap.with_changes(edition)
+        ]
+
+    return snap.memo(("countries-rows", str(edition)), build)
+
+
+def rows_html(request: Request, edition: int) -> dict[str, Markup]:
+    """Each row of the edition's table as HTML by country id, rendered once per process:
+    filtering and sorting only pick and order them."""
+
+    def build() -> dict[str, Markup]:
+        template = request.app.state.templates.get_template("_country_row.html")
+        return {
+            r.country_id: Markup(template.render(r=r, edition=edition))
+            for r in edition_rows(snap, edition)
+        }
+
+    snap = snapshot(request)
+    return snap.memo(("countries-html", str(edition)), build)
+
+
 def countries_page(
     request: Request,
     edition: int | None,
@@ -103,15 +141,13 @@ def countries_page(
         region=parse_region(request, region), status=parse_status(status), kind=parse_kind(kind),
         q=(q or "").strip() or None, sort=sort, order=order,
     )  # fmt: skip
-    data = dataset(request)
-    cat = catalog(request)
-    prev = cat.previous(edition)
-    current = data.scores(
-        edition=edition, region=filters.region, status=filters.status, kind=filters.kind
-    )
+    snap = snapshot(request)
     rows = [
-        CountryRow(**r)
-        for r in records(with_changes(current, data.scores(edition=prev) if prev else None))
+        r
+        for r in edition_rows(snap, edition)
+        if (filters.region is None or r.region == filters.region)
+        and (filters.status is None or r.status == filters.status)
+        and (filters.kind is None or r.kind == filters.kind)
     ]
     if filters.q:
         needle = filters.q.casefold()
@@ -120,13 +156,13 @@ def countries_page(
     if order == "desc":  # keep rows without a value last either way
         rows.sort(key=lambda r: getattr(r, sort) is None)
     return CountriesPage(
-        edition=edition, editions=list(cat.editions), regions=list(cat.regions),
+        edition=edition, editions=list(snap.editions), regions=list(snap.regions),
         filters=filters, count=len(rows), rows=rows,
     )  # fmt: skip
 
 
 @page(router, "/countries", csv=True)
-def countries(
+async def countries(
     request: Request,
     edition: int | None = None,
     region: str | None = None,
@@ -143,32 +179,33 @@ def countries(
         columns = list(CountryRow.model_fields)
         return [r.model_dump() for r in ctx.rows], columns, f"fiw-{ctx.edition}.csv"
 
-    return respond(request, "countries.html", ctx, csv_rows=as_csv, columns=COLUMNS)
+    return respond(
+        request, "countries.html", ctx, csv_rows=as_csv, columns=COLUMNS,
+        row_html=rows_html(request, ctx.edition),
+    )  # fmt: skip
 
 
 class CountrySummary(BaseModel):
     id: str
     iso3: str | None
     name: str
-    kind: str
-    region: str
+    kind: str  # in the latest edition that rates it
+    region: str | None  # in the latest edition with scores; None if never scored
 
 
-@router.get("/api/v1/countries", response_model=list[CountrySummary], tags=["countries"])
-def list_countries(request: Request, format: str | None = None) -> Response:
-    """Every country and territory fiw holds, by name (`?format=csv` for CSV)."""
-    if format not in (None, "json", "csv"):
-        raise BadParameter("format", format, "json or csv")
-    frame = dataset(request).scores()
-    latest = frame.sort_values("edition").drop_duplicates("country_id", keep="last")
+@router.get(
+    "/api/v1/countries",
+    response_model=list[CountrySummary],
+    responses=CSV_RESPONSE,
+    tags=["countries"],
+)
+async def list_countries(request: Request, format: str | None = None) -> Response:
+    """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV)."""
+    parse_format(format)
     rows = [
-        CountrySummary(
-            id=r["country_id"], iso3=r["iso3"], name=r["name"], kind=r["kind"], region=r["region"]
-        )
-        for r in records(latest.sort_values("name"))
+        {"id": c.id, "iso3": c.iso3, "name": c.name, "kind": c.kind, "region": c.region}
+        for c in snapshot(request).countries.values()
     ]
     if page_format(request) == "csv":
-        return csv_response(
-            [r.model_dump() for r in rows], list(CountrySummary.model_fields), "fiw-countries.csv"
-        )
+        return csv_response(rows, list(CountrySummary.model_fields), "fiw-countries.csv")
     return json_response(rows)

@@ -1,4 +1,4 @@
-"""A country's page for one edition, and `/api/v1/countries/{id}` with its history."""
+"""A country's page for one edition (scores, narratives, history) and the country API."""
 
 from __future__ import annotations
 
@@ -6,24 +6,34 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from fiw.methodology import load_index
+from fiw.pages import Report
 from fiw.web import charts
-from fiw.web.data import Country, Dataset
 from fiw.web.errors import NotFound
-from fiw.web.queries import dataset, records
-from fiw.web.render import PageContext, json_response, page, respond
+from fiw.web.queries import find_country, snapshot
+from fiw.web.render import ERRORS, PageContext, json_response, page, respond
+from fiw.web.snapshot import CountryInfo, Row, Snapshot
 
 router = APIRouter()
 
 
-class CountryInfo(BaseModel):
+class CountryView(BaseModel):
     id: str
     iso3: str | None
     name: str
     kind: str
-    region: str
+    region: str | None
+
+
+class ScoreChangeNote(BaseModel):
+    """The report's "Score Change:" paragraph read structurally."""
+
+    from_score: int
+    to_score: int
+    reason: str
 
 
 class IndicatorScore(BaseModel):
@@ -33,7 +43,8 @@ class IndicatorScore(BaseModel):
     max: int
     score: int
     previous: int | None
-    narrative: str | None  # None: no report imported for this country and edition
+    paragraphs: list[str]  # the report's narrative; empty where no report was imported
+    score_change: ScoreChangeNote | None
 
 
 class CategoryScore(BaseModel):
@@ -56,7 +67,8 @@ class EditionScore(BaseModel):
 
 
 class RatingEntry(BaseModel):
-    edition: str
+    edition: str  # the label: "Jan.-Feb. 1973", "1983-84", "2024"
+    year: int | None  # publication year
     order: int
     period: str | None
     pr_rating: int | None
@@ -65,8 +77,23 @@ class RatingEntry(BaseModel):
     raw: str | None
 
 
+class NoteView(BaseModel):
+    label: str
+    text: str
+
+
+class ReportView(BaseModel):
+    """The narrative parts of an imported country report."""
+
+    notes: list[NoteView]
+    overview: str
+    key_developments: list[str]
+    q_question: str | None
+    q_paragraphs: list[str]
+
+
 class CountryPage(PageContext):
-    country: CountryInfo
+    country: CountryView
     edition: int
     status: str | None
     pr: int
@@ -82,41 +109,69 @@ class CountryPage(PageContext):
     ratings: list[RatingEntry]
     indicator_history: dict[str, list[int | None]]  # code -> score per edition of `history`
     report_imported: bool
+    report: ReportView | None
 
 
-def find_country(data: Dataset, key: str) -> Country:
-    try:
-        return data.country(key)
-    except LookupError:
-        raise NotFound(f"no country or territory has the id or ISO3 code {key!r}") from None
+class CountryHistory(BaseModel):
+    """What does not depend on the edition shown: built once per country and process."""
+
+    history: list[EditionScore]
+    ratings: list[RatingEntry]
+    indicator_history: dict[str, list[int | None]]
+    scores_chart: str
+    ratings_chart: str
 
 
-def _info(c: Country) -> CountryInfo:
-    return CountryInfo(id=c.id, iso3=c.iso3, name=c.name, kind=c.kind, region=c.region)
+def _view(c: CountryInfo) -> CountryView:
+    return CountryView(id=c.id, iso3=c.iso3, name=c.name, kind=c.kind, region=c.region)
 
 
-def _history(data: Dataset, country_id: str) -> tuple[list[dict[str, Any]], list[RatingEntry]]:
-    frame = data.scores()
-    mine = records(frame[frame["country_id"] == country_id].sort_values("edition"))
-    ratings = data.ratings()
-    rated = ratings[ratings["country_id"] == country_id].sort_values("edition_order")
-    entries = [
-        RatingEntry(
-            edition=str(r["edition"]), order=int(r["edition_order"]), period=r["period"],
-            pr_rating=r["pr_rating"], cl_rating=r["cl_rating"], status=r["status"], raw=r["raw"],
-        )
-        for r in records(rated)
-    ]  # fmt: skip
-    return mine, entries
-
-
-def _edition_score(row: dict[str, Any]) -> EditionScore:
+def _edition_score(row: Row) -> EditionScore:
     return EditionScore(**{k: row[k] for k in EditionScore.model_fields})
 
 
-def country_page(request: Request, country: Country, edition: int) -> CountryPage:
+def _rating_entry(r: Row) -> RatingEntry:
+    return RatingEntry(
+        edition=str(r["edition"]), year=r["year"], order=r["edition_order"], period=r["period"],
+        pr_rating=r["pr_rating"], cl_rating=r["cl_rating"], status=r["status"], raw=r["raw"],
+    )  # fmt: skip
+
+
+def country_history(snap: Snapshot, country: CountryInfo) -> CountryHistory:
+    """Scores per edition, ratings since 1973, the heat map's rows and both charts."""
+
+    def build() -> CountryHistory:
+        rows = snap.by_country.get(country.id, [])
+        history = [_edition_score(r) for r in rows]
+        ratings = [_rating_entry(r) for r in snap.ratings_of(country.id)]
+        codes = load_index("fiw").indicator_codes()
+        return CountryHistory(
+            history=history,
+            ratings=ratings,
+            indicator_history={code: [r[code] for r in rows] for code in codes},
+            scores_chart=str(_scores_chart(country.name, history)),
+            ratings_chart=str(_ratings_chart(country.name, ratings)),
+        )
+
+    return snap.memo(("country-history", country.id), build)
+
+
+def _report_view(report: Report | None) -> ReportView | None:
+    if report is None:
+        return None
+    return ReportView(
+        notes=[NoteView(label=n.label, text=n.text) for n in report.notes],
+        overview=report.overview,
+        key_developments=list(report.key_developments),
+        q_question=report.add_q.question if report.add_q else None,
+        q_paragraphs=list(report.add_q.paragraphs) if report.add_q else [],
+    )
+
+
+def country_page(request: Request, country: CountryInfo, edition: int) -> CountryPage:
     """Everything fiw knows about `country` in `edition`, with the edition before it."""
-    rows, ratings = _history(dataset(request), country.id)
+    snap = snapshot(request)
+    rows = snap.by_country.get(country.id, [])
     by_edition = {r["edition"]: r for r in rows}
     row = by_edition.get(edition)
     if row is None:
@@ -126,6 +181,8 @@ def country_page(request: Request, country: Country, edition: int) -> CountryPag
         )
     earlier = [e for e in by_edition if e < edition]
     prev = by_edition[earlier[-1]] if earlier else None
+    report = snap.report(country.id, edition)
+    narrative = {i.code: i for i in report.indicators} if report else {}
     rules = load_index("fiw")
     categories = []
     for cat in rules.categories:
@@ -134,6 +191,8 @@ def country_page(request: Request, country: Country, edition: int) -> CountryPag
             if ind.category != cat.code:
                 continue
             question = ind.question(edition)
+            told = narrative.get(ind.code)
+            change = told.score_change if told else None
             indicators.append(
                 IndicatorScore(
                     code=ind.code,
@@ -142,17 +201,22 @@ def country_page(request: Request, country: Country, edition: int) -> CountryPag
                     max=ind.max,
                     score=row[ind.code],
                     previous=prev[ind.code] if prev else None,
-                    narrative=None,
+                    paragraphs=list(told.paragraphs) if told else [],
+                    score_change=ScoreChangeNote(
+                        from_score=change.from_score, to_score=change.to_score,
+                        reason=change.reason,
+                    ) if change else None,
                 )
-            )
+            )  # fmt: skip
         categories.append(
             CategoryScore(
                 code=cat.code, name=cat.name, max=cat.max, score=row[cat.code],
                 previous=prev[cat.code] if prev else None, indicators=indicators,
             )
         )  # fmt: skip
+    past = country_history(snap, country)
     return CountryPage(
-        country=_info(country),
+        country=_view(country),
         edition=edition,
         status=row["status"],
         pr=row["pr"], cl=row["cl"], total=row["total"],
@@ -161,94 +225,115 @@ def country_page(request: Request, country: Country, edition: int) -> CountryPag
         add_a=row["add_a"],
         last_year=_edition_score(prev) if prev else None,
         categories=categories,
-        history=[_edition_score(r) for r in rows],
-        ratings=ratings,
-        indicator_history={code: [r[code] for r in rows] for code in rules.indicator_codes()},
-        report_imported=False,
+        history=past.history,
+        ratings=past.ratings,
+        indicator_history=past.indicator_history,
+        report_imported=report is not None,
+        report=_report_view(report),
     )  # fmt: skip
 
 
-def _charts(ctx: CountryPage) -> dict[str, Any]:
-    labels = [str(h.edition) for h in ctx.history]
-    scores = charts.line_chart(
+def _scores_chart(name: str, history: list[EditionScore]) -> Markup:
+    return charts.line_chart(
         "scores",
-        f"{ctx.country.name}: total, political rights and civil liberties per edition",
-        labels,
+        f"{name}: total, political rights and civil liberties per edition",
+        [str(h.edition) for h in history],
         [
-            charts.Series("Total (of 100)", "total", [h.total for h in ctx.history]),
-            charts.Series("PR (of 40)", "pr", [h.pr for h in ctx.history]),
-            charts.Series("CL (of 60)", "cl", [h.cl for h in ctx.history]),
+            charts.Series("Total (of 100)", "total", [h.total for h in history]),
+            charts.Series("PR (of 40)", "pr", [h.pr for h in history]),
+            charts.Series("CL (of 60)", "cl", [h.cl for h in history]),
         ],
         low=0, high=100, ticks=[0, 20, 40, 60, 80, 100],
     )  # fmt: skip
-    rating_chart = charts.line_chart(
+
+
+def _ratings_chart(name: str, ratings: list[RatingEntry]) -> Markup:
+    return charts.line_chart(
         "ratings",
-        f"{ctx.country.name}: political rights and civil liberties ratings (1 = most free)",
-        [r.edition for r in ctx.ratings],
+        f"{name}: political rights and civil liberties ratings per edition since 1973 "
+        "(1 = most free)",
+        [str(r.year or r.edition) for r in ratings],
         [
-            charts.Series("PR rating", "pr", [r.pr_rating for r in ctx.ratings]),
-            charts.Series("CL rating", "cl", [r.cl_rating for r in ctx.ratings]),
+            charts.Series("PR rating", "pr", [r.pr_rating for r in ratings]),
+            charts.Series("CL rating", "cl", [r.cl_rating for r in ratings]),
         ],
         low=1, high=7, ticks=[1, 2, 3, 4, 5, 6, 7], invert=True,
     )  # fmt: skip
-    return {"scores_chart": scores, "ratings_chart": rating_chart}
 
 
-def _redirect(request: Request, country: Country, edition: int | str) -> Response:
+def _redirect(request: Request, country: CountryInfo, edition: int | str) -> Response:
     suffix = ".json" if request.url.path.endswith(".json") else ""
     return RedirectResponse(f"/country/{country.id}/{edition}{suffix}", status_code=308)
 
 
 @page(router, "/country/{key}/{edition:int}")
-def country_edition(request: Request, key: str, edition: int) -> Response:
-    """A country's scores, ratings and status in one edition, with its history."""
-    country = find_country(dataset(request), key)
+async def country_edition(request: Request, key: str, edition: int) -> Response:
+    """A country's scores, narratives, ratings and status in one edition, with its history."""
+    country = find_country(request, key)
     if key != country.id:  # ISO3 or another spelling: send to the canonical address
         return _redirect(request, country, edition)
     ctx = country_page(request, country, edition)
-    return respond(request, "country.html", ctx, **_charts(ctx))
+    past = country_history(snapshot(request), country)
+    return respond(
+        request, "country.html", ctx,
+        scores_chart=Markup(past.scores_chart), ratings_chart=Markup(past.ratings_chart),
+    )  # fmt: skip
 
 
 @page(router, "/country/{key}")
-def country_latest(request: Request, key: str, edition: int | None = None) -> Response:
+async def country_latest(request: Request, key: str, edition: int | None = None) -> Response:
     """A country's latest edition (or `?edition=`, as the edition selector sends it)."""
-    data = dataset(request)
-    country = find_country(data, key)
+    country = find_country(request, key)
     if edition is not None:
         return _redirect(request, country, edition)
-    frame = data.scores()
-    editions = frame.loc[frame["country_id"] == country.id, "edition"]
-    if editions.empty:
-        raise NotFound(f"{country.name} has no scored edition")
-    return _redirect(request, country, int(editions.max()))
-
-
-class CountryDetail(CountryInfo):
-    latest: dict[str, Any]
-
-
-class CountryHistory(CountryInfo):
-    editions: list[dict[str, Any]]
-    ratings: list[RatingEntry]
-
-
-@router.get("/api/v1/countries/{key}", response_model=CountryDetail, tags=["countries"])
-def api_country(request: Request, key: str) -> Response:
-    """A country or territory (by id or ISO3) and its latest assessment with all scores."""
-    data = dataset(request)
-    country = find_country(data, key)
-    rows, _ = _history(data, country.id)
+    rows = snapshot(request).by_country.get(country.id)
     if not rows:
-        raise NotFound(f"{country.name} has no scored edition")
-    return json_response(CountryDetail(**_info(country).model_dump(), latest=rows[-1]))
+        raise NotFound(f"{country.name} has no edition with indicator scores")
+    return _redirect(request, country, rows[-1]["edition"])
 
 
-@router.get("/api/v1/countries/{key}/history", response_model=CountryHistory, tags=["countries"])
-def api_country_history(request: Request, key: str) -> Response:
-    """Every edition with scores and every published rating since the 1973 edition."""
-    data = dataset(request)
-    country = find_country(data, key)
-    rows, ratings = _history(data, country.id)
+class CountryDetail(CountryView):
+    latest: dict[str, Any] | None  # the latest assessment (every score); None if never scored
+    latest_rating: RatingEntry | None
+
+
+class CountryHistoryBody(CountryView):
+    editions: list[dict[str, Any]]  # every assessment (2013 on), oldest first
+    ratings: list[RatingEntry]  # every published rating since the 1973 edition
+
+
+@router.get(
+    "/api/v1/countries/{key}", response_model=CountryDetail, responses=ERRORS, tags=["countries"]
+)
+async def api_country(request: Request, key: str) -> Response:
+    """A country or territory (by id or ISO3) and its latest assessment with all scores."""
+    snap = snapshot(request)
+    country = find_country(request, key)
+    rows = snap.by_country.get(country.id, [])
+    ratings = snap.ratings_of(country.id)
     return json_response(
-        CountryHistory(**_info(country).model_dump(), editions=rows, ratings=ratings)
+        CountryDetail(
+            **_view(country).model_dump(),
+            latest=rows[-1] if rows else None,
+            latest_rating=_rating_entry(ratings[-1]) if ratings else None,
+        )
+    )
+
+
+@router.get(
+    "/api/v1/countries/{key}/history",
+    response_model=CountryHistoryBody,
+    responses=ERRORS,
+    tags=["countries"],
+)
+async def api_country_history(request: Request, key: str) -> Response:
+    """Every edition with scores and every published rating since the 1973 edition."""
+    snap = snapshot(request)
+    country = find_country(request, key)
+    return json_response(
+        CountryHistoryBody(
+            **_view(country).model_dump(),
+            editions=snap.by_country.get(country.id, []),
+            ratings=[_rating_entry(r) for r in snap.ratings_of(country.id)],
+        )
     )

@@ -6,10 +6,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from fiw.methodology import Status
 from fiw.web import charts
-from fiw.web.queries import catalog, check_edition, dataset, records, with_changes
-from fiw.web.render import PageContext, json_response, page, respond
+from fiw.web.errors import NotFound
+from fiw.web.queries import check_edition, parse_format, snapshot
+from fiw.web.render import (
+    CSV_RESPONSE,
+    ERRORS,
+    PageContext,
+    csv_response,
+    json_response,
+    page,
+    page_format,
+    respond,
+)
+from fiw.web.snapshot import count_statuses
 from fiw.web.world_map import ATLAS_URL, atlas_keys, shape_key
 
 router = APIRouter()
@@ -55,23 +65,11 @@ class HomePage(PageContext):
     declines: list[ScoreChange]
 
 
-def _counts(statuses: list[str | None]) -> dict[str, int]:
-    return {
-        "free": statuses.count(Status.FREE.value),
-        "partly_free": statuses.count(Status.PARTLY_FREE.value),
-        "not_free": statuses.count(Status.NOT_FREE.value),
-    }
-
-
 def home_page(request: Request, edition: int | None) -> HomePage:
     """Build the home page of `edition` (the latest when None)."""
     edition = check_edition(request, edition)
-    data = dataset(request)
-    cat = catalog(request)
-    prev = cat.previous(edition)
-    rows = records(
-        with_changes(data.scores(edition=edition), data.scores(edition=prev) if prev else None)
-    )
+    snap = snapshot(request)
+    rows = snap.with_changes(edition)
     keys = atlas_keys()
     entries = [
         MapEntry(
@@ -80,19 +78,18 @@ def home_page(request: Request, edition: int | None) -> HomePage:
         )
         for r in rows
     ]  # fmt: skip
-    ratings = data.ratings()
-    history = []
-    for (label, order), group in ratings.groupby(["edition", "edition_order"], sort=False):
-        counts = _counts(list(group["status"]))
-        history.append(EditionCounts(edition=str(label), order=int(str(order)), **counts))
-    history.sort(key=lambda h: h.order)
+    history = [
+        EditionCounts(edition=info.label, order=info.order, **counts)
+        for info, counts in snap.status_counts()
+        if info.order is not None
+    ]
     changed = [r for r in rows if r["change"] is not None]
     changes = [ScoreChange(**{k: r[k] for k in ScoreChange.model_fields}) for r in changed]
     changes.sort(key=lambda c: (c.change, c.name))
     return HomePage(
         edition=edition,
-        editions=list(cat.editions),
-        counts=StatusCounts(**_counts([r["status"] for r in rows])),
+        editions=list(snap.editions),
+        counts=StatusCounts(**count_statuses([r["status"] for r in rows])),
         history=history,
         entries=entries,
         without_shape=[e for e in entries if e.shape is None or e.shape not in keys],
@@ -102,7 +99,7 @@ def home_page(request: Request, edition: int | None) -> HomePage:
 
 
 @page(router, "/")
-def home(request: Request, edition: int | None = None) -> Response:
+async def home(request: Request, edition: int | None = None) -> Response:
     """An edition at a glance: the world map by status, counts and the largest changes."""
     ctx = home_page(request, edition)
     chart = charts.stacked_bars(
@@ -123,28 +120,76 @@ def home(request: Request, edition: int | None = None) -> Response:
 
 class EditionSummary(BaseModel):
     edition: int
+    label: str
+    period: str | None
+    scored: bool  # whether indicator scores exist (2013 on); averages are None before
     counts: StatusCounts
     countries: int
     territories: int
-    average_total: float
-    average_pr: float
-    average_cl: float
+    average_total: float | None
+    average_pr: float | None
+    average_cl: float | None
 
 
-@router.get("/api/v1/editions/{edition}", response_model=EditionSummary, tags=["editions"])
-def edition_summary(request: Request, edition: int) -> Response:
-    """Counts by status, average scores and the number of countries and territories."""
-    edition = check_edition(request, edition)
-    frame = dataset(request).scores(edition=edition)
-    kinds = list(frame["kind"])
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+@router.get(
+    "/api/v1/editions/{edition}",
+    response_model=EditionSummary,
+    responses=ERRORS,
+    tags=["editions"],
+)
+async def edition_summary(request: Request, edition: int) -> Response:
+    """Counts by status, the number of countries and territories and, where the edition has
+    indicator scores, the average total, PR and CL (every edition since 1973)."""
+    snap = snapshot(request)
+    info = snap.edition_info(edition)
+    if info is None or info.order is None:
+        years = [e.year for e in snap.all_editions if e.order is not None]
+        raise NotFound(f"no {edition} edition: fiw holds the editions {years[0]}-{years[-1]}")
+    rated = snap.ratings_by_order.get(info.order, [])
+    scored = snap.scores(edition=edition)
+    kinds = [r["kind"] for r in (scored or rated)]
     return json_response(
         EditionSummary(
             edition=edition,
-            counts=StatusCounts(**_counts(list(frame["status"]))),
+            label=info.label,
+            period=info.period,
+            scored=bool(scored),
+            counts=StatusCounts(**count_statuses([r["status"] for r in (scored or rated)])),
             countries=kinds.count("country"),
             territories=kinds.count("territory"),
-            average_total=round(float(frame["total"].mean()), 2),
-            average_pr=round(float(frame["pr"].mean()), 2),
-            average_cl=round(float(frame["cl"].mean()), 2),
+            average_total=_mean([r["total"] for r in scored]),
+            average_pr=_mean([r["pr"] for r in scored]),
+            average_cl=_mean([r["cl"] for r in scored]),
         )
     )
+
+
+class EditionEntry(BaseModel):
+    edition: int
+    order: int
+    label: str
+    period: str | None
+    scored: bool
+
+
+@router.get(
+    "/api/v1/editions", response_model=list[EditionEntry], responses=CSV_RESPONSE,
+    tags=["editions"],
+)  # fmt: skip
+async def list_editions(request: Request, format: str | None = None) -> Response:
+    """Every edition since 1973: year, order (1 = 1973), label, period under review, and
+    whether it has indicator scores (`?format=csv` for CSV)."""
+    parse_format(format)
+    rows = [
+        {"edition": e.year, "order": e.order, "label": e.label, "period": e.period,
+         "scored": e.scored}
+        for e in snapshot(request).all_editions
+        if e.order is not None
+    ]  # fmt: skip
+    if page_format(request) == "csv":
+        return csv_response(rows, list(EditionEntry.model_fields), "fiw-editions.csv")
+    return json_response(rows)

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from fiw.methodology import load_index
 from fiw.web.errors import NotFound
-from fiw.web.queries import catalog
-from fiw.web.render import PageContext, json_response, page, respond
+from fiw.web.queries import snapshot
+from fiw.web.render import ERRORS, PageContext, json_response, page, respond
 
 router = APIRouter()
 
@@ -73,7 +73,7 @@ class MethodologyPage(PageContext):
 def methodology_page(request: Request, edition: int | None) -> MethodologyPage:
     """The rules of `edition` (the latest edition held when None); 404 outside 1973-latest."""
     rules = load_index("fiw")
-    latest = catalog(request).latest
+    latest = snapshot(request).latest
     editions = list(range(rules.first_edition, latest + 1))
     if edition is None:
         edition = latest
@@ -144,12 +144,17 @@ def methodology_page(request: Request, edition: int | None) -> MethodologyPage:
 
 
 @page(router, "/methodology")
-def methodology(request: Request, edition: int | None = None) -> Response:
+async def methodology(request: Request, edition: int | None = None) -> Response:
     """The questions, score bands and status rule of an edition."""
     return respond(request, "methodology.html", methodology_page(request, edition))
 
 
-@router.get("/api/v1/methodology/{edition}", response_model=MethodologyPage, tags=["methodology"])
-def api_methodology(request: Request, edition: int) -> Response:
+@router.get(
+    "/api/v1/methodology/{edition}",
+    response_model=MethodologyPage,
+    responses=ERRORS,
+    tags=["methodology"],
+)
+async def api_methodology(request: Request, edition: int) -> Response:
     """The rules of one edition: questions with confidence marks, bands and the status rule."""
     return json_response(methodology_page(request, edition))

@@ -11,10 +11,18 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from fiw.web.data import INDICATORS
 from fiw.web.errors import BadParameter
-from fiw.web.queries import catalog, check_edition, parse_region, parse_status
-from fiw.web.render import PageContext, csv_response, json_response, page, page_format, respond
+from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
+from fiw.web.render import (
+    CSV_RESPONSE,
+    PageContext,
+    csv_response,
+    json_response,
+    page,
+    page_format,
+    respond,
+)
+from fiw.web.snapshot import INDICATORS
 
 router = APIRouter()
 
@@ -28,6 +36,7 @@ SECTIONS: dict[str, str] = {
 }
 PAGE_SIZE = 50
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
 
 
 class Searcher(Protocol):
@@ -79,22 +88,9 @@ class SearchPage(PageContext):
 
 
 def searcher(request: Request) -> Searcher:
-    """The served data when it can search, else the store at FIW_DATABASE_URL (opened once)."""
-    data = request.app.state.data
-    if hasattr(data, "search"):
-        found: Searcher = data
-        return found
-    store: Searcher | None = getattr(request.app.state, "search_store", None)
-    if store is None:
-        from fiw.store.dataset import open_dataset
-        from fiw.store.errors import StoreError
-
-        try:
-            store = open_dataset(request.app.state.settings.database_url)
-        except StoreError as exc:
-            raise HTTPException(503, f"search needs fiw's database: {exc}") from exc
-        request.app.state.search_store = store
-    return store
+    """The store behind the served snapshot: it runs the full-text search."""
+    found: Searcher = snapshot(request).store
+    return found
 
 
 def parse_section(value: str | None) -> str | None:
@@ -141,8 +137,8 @@ def run_search(
     """The hits of `q` under the filters (none when `q` is empty), one page of them."""
     if not 1 <= limit <= MAX_LIMIT:
         raise BadParameter("limit", limit, f"a whole number 1 to {MAX_LIMIT}")
-    if offset < 0:
-        raise BadParameter("offset", offset, "a whole number 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadParameter("offset", offset, f"a whole number 0 to {MAX_OFFSET:,}")
     filters = SearchFilters(
         q=(q or "").strip() or None, indicator=parse_section(indicator),
         edition=check_edition(request, edition) if edition is not None else None,
@@ -163,9 +159,9 @@ def run_search(
         Hit(**h.to_dict(), url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
         for h in found[:limit]
     ]
-    cat = catalog(request)
+    snap = snapshot(request)
     return SearchPage(
-        filters=filters, editions=list(cat.editions), regions=list(cat.regions),
+        filters=filters, editions=list(snap.editions), regions=list(snap.regions),
         sections=SECTIONS, offset=offset, limit=limit, count=len(hits),
         more=len(found) > limit, hits=hits,
     )  # fmt: skip
@@ -188,7 +184,7 @@ def search_page(
     return respond(request, "search.html", ctx, segments=segments)
 
 
-@router.get("/api/v1/search", response_model=list[Hit], tags=["search"])
+@router.get("/api/v1/search", response_model=list[Hit], responses=CSV_RESPONSE, tags=["search"])
 def search_api(
     request: Request,
     q: str,

@@ -1,0 +1,272 @@
+"""What the explorer serves: the store read once per process into plain Python lists and dicts.
+
+The data changes only on import (which `fiw serve` does before it starts), so the views never
+query the database per request: they filter and slice these lists, which is much faster than
+building a DataFrame per request. Narratives (`report()`) are read on demand and kept in a
+small LRU, as there are thousands of them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from fiw.methodology import Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fiw.pages import Report
+    from fiw.store.dataset import Dataset
+
+Row = dict[str, Any]
+T = TypeVar("T")
+
+INDICATORS = tuple(
+    f"{cat}{n}"
+    for cat, count in (("A", 3), ("B", 4), ("C", 3), ("D", 4), ("E", 3), ("F", 4), ("G", 4))
+    for n in range(1, count + 1)
+)
+SUBTOTALS = ("A", "B", "C", "D", "E", "F", "G")
+# Keys of an assessment row (`Snapshot.scores()`), in order: the store's `scores()` columns.
+SCORE_COLUMNS = (
+    "country_id", "iso3", "name", "kind", "region", "edition",
+    *INDICATORS,
+    "Q", "add_a",
+    *SUBTOTALS,
+    "pr", "cl", "total", "pr_rating", "cl_rating", "status",
+)  # fmt: skip
+# Keys of a rating row (`Snapshot.ratings_of()`): the store's `ratings()` columns and the year.
+RATING_COLUMNS = (
+    "country_id", "iso3", "name", "kind", "edition", "edition_order", "year", "period",
+    "pr_rating", "cl_rating", "status", "raw", "status_rule",
+)  # fmt: skip
+REPORT_CACHE = 256
+
+
+class UnknownCountry(LookupError):
+    """No country or territory has the id, ISO3 code or name asked for."""
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    """A country or territory: id (slug), ISO3, name, and its kind and region in the latest
+    edition that rates it (region None where it was never scored, e.g. the USSR)."""
+
+    id: str
+    iso3: str | None
+    name: str
+    kind: str
+    region: str | None
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """An edition of the report: publication year, order (1 = 1973), label, period."""
+
+    year: int
+    order: int | None
+    label: str
+    period: str | None
+    scored: bool
+
+
+def _records(frame: pd.DataFrame) -> list[Row]:
+    """Rows as dicts of plain Python values, None for missing ones."""
+    if frame.empty:
+        return []
+    clean = frame.astype(object).where(frame.notna(), None)
+    return cast(list[Row], clean.to_dict("records"))
+
+
+class Frames:
+    """The store's scores and ratings as DataFrames, read once (for the analysis views, whose
+    functions take frames). Treat them as read-only."""
+
+    def __init__(self, scores: pd.DataFrame, ratings: pd.DataFrame) -> None:
+        self._scores = scores
+        self._ratings = ratings
+
+    def scores(self) -> pd.DataFrame:
+        return self._scores
+
+    def ratings(self) -> pd.DataFrame:
+        return self._ratings
+
+
+class Snapshot:
+    """The store's scores, ratings, countries and editions, indexed for the views."""
+
+    def __init__(self, store: Dataset) -> None:
+        self.store = store
+        self.frames = Frames(store.scores(), store.ratings())
+        scores = _records(self.frames.scores())
+        editions = _records(store.editions())
+        ratings = _records(self.frames.ratings())
+        year_of_order = {e["order"]: e["year"] for e in editions if e["order"] is not None}
+
+        self.by_edition: dict[int, list[Row]] = {}
+        self.by_country: dict[str, list[Row]] = {}
+        for row in sorted(scores, key=lambda r: (r["edition"], r["name"])):
+            self.by_edition.setdefault(row["edition"], []).append(row)
+            self.by_country.setdefault(row["country_id"], []).append(row)
+        self.editions: tuple[int, ...] = tuple(sorted(self.by_edition))
+        self.regions: tuple[str, ...] = tuple(sorted({r["region"] for r in scores}))
+
+        self.ratings_by_country: dict[str, list[Row]] = {}
+        self.ratings_by_order: dict[int, list[Row]] = {}
+        for row in sorted(ratings, key=lambda r: (r["edition_order"] or 0, r["name"])):
+            row["year"] = year_of_order.get(row["edition_order"])
+            self.ratings_by_country.setdefault(row["country_id"], []).append(row)
+            self.ratings_by_order.setdefault(row["edition_order"], []).append(row)
+
+        scored = set(self.editions)
+        self.all_editions: tuple[EditionInfo, ...] = tuple(
+            EditionInfo(e["year"], e["order"], e["label"], e["period"], e["year"] in scored)
+            for e in sorted(editions, key=lambda e: e["year"])
+        )
+
+        self.countries: dict[str, CountryInfo] = {}
+        for cid, rated in self.ratings_by_country.items():
+            last = rated[-1]
+            self.countries[cid] = CountryInfo(cid, last["iso3"], last["name"], last["kind"], None)
+        for cid, rows in self.by_country.items():
+            last = rows[-1]
+            self.countries[cid] = CountryInfo(
+                cid, last["iso3"], last["name"], last["kind"], last["region"]
+            )
+        self.countries = dict(sorted(self.countries.items(), key=lambda kv: kv[1].name))
+        self._by_iso3 = {c.iso3: c for c in self.countries.values() if c.iso3}
+        self._with_changes: dict[int, list[Row]] = {}
+        self._reports: OrderedDict[tuple[str, int], Report | None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    @property
+    def latest(self) -> int:
+        return self.editions[-1]
+
+    def previous(self, edition: int) -> int | None:
+        """The scored edition before `edition`, or None."""
+        i = self.editions.index(edition)
+        return self.editions[i - 1] if i > 0 else None
+
+    def edition_info(self, year: int) -> EditionInfo | None:
+        return next((e for e in self.all_editions if e.year == year), None)
+
+    def country(self, key: str) -> CountryInfo:
+        """By id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use; UnknownCountry if none."""
+        found = self.countries.get(key) or self._by_iso3.get(key.upper())
+        if found is not None:
+            return found
+        from fiw.store.errors import CountryNotFound
+
+        try:
+            handle = self.store.country(key)
+        except CountryNotFound:
+            raise UnknownCountry(
+                f"no country or territory has the id, ISO3 code or name {key!r}"
+            ) from None
+        if handle.id not in self.countries:
+            raise UnknownCountry(f"{handle.name} has no ratings or scores in this database")
+        return self.countries[handle.id]
+
+    # --- rows -------------------------------------------------------------------------------
+
+    def scores(
+        self,
+        edition: int | None = None,
+        region: str | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+        country: str | None = None,
+    ) -> list[Row]:
+        """Assessment rows (SCORE_COLUMNS), by edition then name, filtered (exact values)."""
+        if country is not None:
+            rows = self.by_country.get(country, [])
+            if edition is not None:
+                rows = [r for r in rows if r["edition"] == edition]
+        elif edition is not None:
+            rows = self.by_edition.get(edition, [])
+        else:
+            rows = [r for e in self.editions for r in self.by_edition[e]]
+        if region is None and status is None and kind is None:
+            return rows
+        return [
+            r
+            for r in rows
+            if (region is None or r["region"] == region)
+            and (status is None or r["status"] == status)
+            and (kind is None or r["kind"] == kind)
+        ]
+
+    def with_changes(self, edition: int) -> list[Row]:
+        """Rows of `edition` with `previous_total`, `previous_status` and `change` (computed
+        once per edition)."""
+        found = self._with_changes.get(edition)
+        if found is None:
+            prev = self.previous(edition)
+            before = {r["country_id"]: r for r in self.by_edition.get(prev, [])} if prev else {}
+            found = []
+            for row in self.by_edition[edition]:
+                old = before.get(row["country_id"])
+                found.append(
+                    {
+                        **row,
+                        "previous_total": old["total"] if old else None,
+                        "previous_status": old["status"] if old else None,
+                        "change": row["total"] - old["total"] if old else None,
+                    }
+                )
+            self._with_changes[edition] = found
+        return found
+
+    def ratings_of(self, country_id: str) -> list[Row]:
+        """A country's ratings since the 1973 edition (RATING_COLUMNS), oldest first."""
+        return self.ratings_by_country.get(country_id, [])
+
+    def status_counts(self) -> list[tuple[EditionInfo, dict[str, int]]]:
+        """Free / Partly Free / Not Free counts of every edition since 1973."""
+        out = []
+        for info in self.all_editions:
+            rows = self.ratings_by_order.get(info.order or -1, [])
+            out.append((info, count_statuses([r["status"] for r in rows])))
+        return out
+
+    def memo(self, key: tuple[str, str], build: Callable[[], T]) -> T:
+        """`build()` once per key and process (views keep derived values here)."""
+        found: T | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = build()
+        return found
+
+    # --- narratives -------------------------------------------------------------------------
+
+    def report(self, country_id: str, edition: int) -> Report | None:
+        """The imported country report of `edition`, or None where none was imported."""
+        key = (country_id, edition)
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+                return self._reports[key]
+        reader = getattr(self.store, "report", None)
+        found: Report | None = reader(country_id, edition) if reader is not None else None
+        with self._lock:
+            self._reports[key] = found
+            while len(self._reports) > REPORT_CACHE:
+                self._reports.popitem(last=False)
+        return found
+
+
+def count_statuses(statuses: list[str | None]) -> dict[str, int]:
+    """{"free", "partly_free", "not_free"} counts of a list of statuses."""
+    return {
+        "free": statuses.count(Status.FREE.value),
+        "partly_free": statuses.count(Status.PARTLY_FREE.value),
+        "not_free": statuses.count(Status.NOT_FREE.value),
+    }

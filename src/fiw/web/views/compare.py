@@ -1,0 +1,142 @@
+"""Two to six countries side by side: subcategories, indicators and scores over time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from fiw.methodology import load_index
+from fiw.web import charts
+from fiw.web.errors import BadParameter
+from fiw.web.queries import check_edition, find_country, snapshot
+from fiw.web.render import PageContext, page, respond
+from fiw.web.views.country import CountryView
+
+router = APIRouter()
+MIN_COUNTRIES, MAX_COUNTRIES = 2, 6
+
+
+class ComparedCountry(BaseModel):
+    country: CountryView
+    css: str  # c1 … c6: its colour in the charts
+    scored: bool  # whether it has scores in the edition compared
+    status: str | None
+    total: int | None
+    pr: int | None
+    cl: int | None
+    pr_rating: int | None
+    cl_rating: int | None
+
+
+class CompareRow(BaseModel):
+    """One line of the side-by-side table: a subcategory, aggregate or indicator."""
+
+    code: str
+    name: str
+    max: int
+    values: list[int | None]  # one per country, in the order of `countries`
+
+
+class Series(BaseModel):
+    country_id: str
+    totals: list[int | None]  # one per edition of `editions_over_time`
+
+
+class ComparePage(PageContext):
+    edition: int
+    editions: list[int]
+    countries: list[ComparedCountry]
+    subcategories: list[CompareRow]  # A … G, then PR, CL and the total
+    indicators: list[CompareRow]  # A1 … G4
+    editions_over_time: list[int]
+    over_time: list[Series]
+
+
+def compare_page(request: Request, keys: list[str], edition: int | None) -> ComparePage:
+    """The countries named by `keys` (ids or ISO3) compared in `edition` and over time."""
+    snap = snapshot(request)
+    edition = check_edition(request, edition)
+    found = []
+    for key in keys:
+        country = find_country(request, key)
+        if country not in found:
+            found.append(country)
+    if found and not MIN_COUNTRIES <= len(found) <= MAX_COUNTRIES:
+        raise BadParameter(
+            "c", keys, f"{MIN_COUNTRIES} to {MAX_COUNTRIES} different countries or territories"
+        )
+    rows = [
+        next((r for r in snap.by_country.get(c.id, []) if r["edition"] == edition), None)
+        for c in found
+    ]
+    compared = [
+        ComparedCountry(
+            country=CountryView(id=c.id, iso3=c.iso3, name=c.name, kind=c.kind, region=c.region),
+            css=f"c{i + 1}", scored=row is not None,
+            **{k: row[k] if row else None
+               for k in ("status", "total", "pr", "cl", "pr_rating", "cl_rating")},
+        )
+        for i, (c, row) in enumerate(zip(found, rows, strict=True))
+    ]  # fmt: skip
+    rules = load_index("fiw")
+
+    def line(code: str, name: str, most: int, key: str) -> CompareRow:
+        return CompareRow(
+            code=code, name=name, max=most, values=[r[key] if r else None for r in rows]
+        )
+
+    subcategories = [line(c.code, c.name, c.max, c.code) for c in rules.categories]
+    subcategories += [
+        line("PR", "Political Rights", 40, "pr"),
+        line("CL", "Civil Liberties", 60, "cl"),
+        line("Total", "Total", 100, "total"),
+    ]
+    indicators = []
+    for ind in rules.indicators:
+        question = ind.question(edition)
+        indicators.append(
+            line(ind.code, question.text if question else ind.code, ind.max, ind.code)
+        )
+    over_time = []
+    for c in found:
+        by_edition = {r["edition"]: r["total"] for r in snap.by_country.get(c.id, [])}
+        over_time.append(Series(country_id=c.id, totals=[by_edition.get(e) for e in snap.editions]))
+    return ComparePage(
+        edition=edition, editions=list(snap.editions), countries=compared,
+        subcategories=subcategories, indicators=indicators,
+        editions_over_time=list(snap.editions), over_time=over_time,
+    )  # fmt: skip
+
+
+@page(router, "/compare")
+async def compare(
+    request: Request,
+    c: Annotated[list[str], Query(description="country ids or ISO3 codes, 2 to 6")] = [],  # noqa: B006
+    edition: int | None = None,
+) -> Response:
+    """Two to six countries or territories side by side (`?c=kazakhstan&c=kyrgyzstan`)."""
+    keys = [k.strip() for k in c if k.strip()]
+    snap = snapshot(request)
+    canonical = [find_country(request, k).id for k in keys]
+    if canonical != c:  # ISO3 codes, names or blanks: send to the canonical address
+        query = [("c", k) for k in canonical] + ([("edition", str(edition))] if edition else [])
+        suffix = ".json" if request.url.path.endswith(".json") else ""
+        return RedirectResponse(f"/compare{suffix}?{urlencode(query)}", status_code=308)
+    ctx = compare_page(request, keys, edition)
+    chart = charts.line_chart(
+        "over-time",
+        "Total score per edition: " + ", ".join(x.country.name for x in ctx.countries),
+        [str(e) for e in ctx.editions_over_time],
+        [
+            charts.Series(x.country.name, x.css, s.totals)
+            for x, s in zip(ctx.countries, ctx.over_time, strict=True)
+        ],
+        low=0, high=100, ticks=[0, 20, 40, 60, 80, 100],
+    ) if ctx.countries else None  # fmt: skip
+    choices = [(x.id, x.name) for x in snap.countries.values() if x.id in snap.by_country]
+    return respond(request, "compare.html", ctx, chart=chart, choices=choices,
+                   slots=MAX_COUNTRIES)  # fmt: skip
