@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml constraints.txt
 VENDOR := src/fiw/web/static/vendor
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/d3-array $(VENDOR)/d3-geo $(VENDOR)/topojson-client $(VENDOR)/world-atlas
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/d3-array $(VENDOR)/d3-geo $(VENDOR)/topojson-client $(VENDOR)/world-atlas $(VENDOR)/swagger-ui-dist
 	cp node_modules/d3-array/dist/d3-array.min.js node_modules/d3-array/LICENSE $(VENDOR)/d3-array/
 	cp node_modules/d3-geo/dist/d3-geo.min.js node_modules/d3-geo/LICENSE $(VENDOR)/d3-geo/
 	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE $(VENDOR)/topojson-client/
 	cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	  node_modules/swagger-ui-dist/favicon-32x32.png node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui-dist/
 	touch $@
 
 assets: $(VENDOR)/.installed

@@ -115,7 +115,8 @@ def test_compare_shows_the_chosen_countries(page: Page) -> None:
 @pytest.mark.parametrize(
     "path",
     ["/", "/countries", "/country/kazakhstan/2023", "/compare?c=kazakhstan&c=kyrgyzstan",
-     "/methodology", "/methodology?edition=1990", "/country/south-africa/2013"],
+     "/methodology", "/methodology?edition=1990", "/country/south-africa/2013",
+     "/search?q=election", "/changes/2024", "/trends"],
 )  # fmt: skip
 def test_no_console_errors(page: Page, path: str) -> None:
     response = page.goto(path)
@@ -173,6 +174,8 @@ def test_table_filters_with_the_form(page: Page) -> None:
     page.get_by_label("Status").select_option("Not Free")
     page.get_by_label("Region").select_option("Eurasia")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/countries?*region=Eurasia*")  # the filtered page, not the old one
+    page.wait_for_load_state("load")
     badges = page.locator("tbody .badge").all_inner_texts()
     assert badges and set(badges) == {"Not Free"}
     regions = set(page.locator("tbody tr td:nth-child(2)").all_inner_texts())
@@ -240,3 +243,13 @@ def test_trends_page_renders_three_charts(page: Page) -> None:
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url("/trends?regions=historical")
     shot(page, "trends")
+
+
+def test_api_docs_work_offline_from_fiws_own_files(page: Page, server: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("fiw")
+    expect(page.get_by_text("/api/v1/assessments").first).to_be_visible()
+    foreign = [url for url in requested if not url.startswith(server)]
+    assert not foreign, f"/api/docs fetched from outside fiw: {foreign}"

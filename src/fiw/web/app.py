@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
@@ -61,7 +63,7 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
         title="fiw",
         summary="Freedom in the World scores, ratings and statuses",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the vendored swagger-ui-dist: no CDN, works offline
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -73,11 +75,24 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
         app.include_router(module.router)
     analysis.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_api_route("/api/docs", _api_docs, include_in_schema=False, methods=["GET"])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=5)  # 1 ms, not 5, per 100 KB
     app.add_middleware(ResponseCache)  # outermost: keeps the compressed bytes
     return app
+
+
+async def _api_docs() -> HTMLResponse:
+    """The interactive API documentation (Swagger UI), from fiw's own static files."""
+    vendor = "/static/vendor/swagger-ui-dist"
+    return get_swagger_ui_html(
+        openapi_url="/api/openapi.json",
+        title="fiw API",
+        swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+        swagger_css_url=f"{vendor}/swagger-ui.css",
+        swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+    )
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
