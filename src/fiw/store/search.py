@@ -7,7 +7,7 @@ gives the same hits (and the same first `limit`) on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,16 +46,7 @@ class SearchHit:
 
     def segments(self) -> list[tuple[str, bool]]:
         """The snippet as (text, is_match) pieces, for rendering the marks safely."""
-        out: list[tuple[str, bool]] = []
-        at = 0
-        for start, end in self.marks:
-            if start > at:
-                out.append((self.snippet[at:start], False))
-            out.append((self.snippet[start:end], True))
-            at = end
-        if at < len(self.snippet):
-            out.append((self.snippet[at:], False))
-        return out
+        return split_marks(self.snippet, self.marks)
 
     def marked(self, open_mark: str = "[", close_mark: str = "]") -> str:
         """The snippet with each match between `open_mark` and `close_mark`."""
@@ -147,3 +138,17 @@ def search(
             )
         )
     return hits
+
+
+def split_marks(snippet: str, marks: Iterable[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """A snippet cut into (text, is_match) pieces at the character spans of its matches."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in marks:
+        if start > at:
+            out.append((snippet[at:start], False))
+        out.append((snippet[start:end], True))
+        at = end
+    if at < len(snippet):
+        out.append((snippet[at:], False))
+    return out

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from fiw.store.search import split_marks
 from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
 from fiw.web.render import (
@@ -66,6 +67,10 @@ class Hit(BaseModel):
     marks: list[tuple[int, int]]
     url: str
 
+    def segments(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, is_match) pieces, so the template marks matches safely."""
+        return split_marks(self.snippet, self.marks)
+
 
 class SearchFilters(BaseModel):
     q: str | None
@@ -108,20 +113,6 @@ def anchor(indicator: str) -> str:
     if indicator == "key_developments":
         return "key-developments"
     return indicator if indicator in SECTIONS else "notes"
-
-
-def segments(hit: Hit) -> list[tuple[str, bool]]:
-    """A hit's snippet as (text, is_match) pieces, so the template marks matches safely."""
-    out: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in hit.marks:
-        if start > at:
-            out.append((hit.snippet[at:start], False))
-        out.append((hit.snippet[start:end], True))
-        at = end
-    if at < len(hit.snippet):
-        out.append((hit.snippet[at:], False))
-    return out
 
 
 def run_search(
@@ -181,7 +172,7 @@ def search_page(
     """Full-text search of the report narratives, filtered by indicator, edition, region and
     status; each hit links to its paragraph."""
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
-    return respond(request, "search.html", ctx, segments=segments)
+    return respond(request, "search.html", ctx)
 
 
 @router.get("/api/v1/search", response_model=list[Hit], responses=CSV_RESPONSE, tags=["search"])
