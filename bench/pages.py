@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bench.common import best_of
 from fiw.pages import parse_page
-from fiw.pages.batch import page_files, parse_folder
+from fiw.pages.batch import page_files, parse_folder_jsonl
 from fiw.pages.render import render_html, render_text
 from fiw.settings import get_settings
 
@@ -29,8 +29,8 @@ def run() -> list[dict[str, object]]:
     text_s = best_of(lambda: [render_text(r) for r in reports])
     html_s = best_of(lambda: [render_html(r) for r in reports], repeat=1)
     cores = os.cpu_count() or 1
-    folder_s = best_of(lambda: sum(1 for _ in parse_folder(folder)), repeat=2)
-    serial_s = best_of(lambda: sum(1 for _ in parse_folder(folder, workers=1)), repeat=2)
+    folder_s = best_of(lambda: sum(1 for _ in parse_folder_jsonl(folder)), repeat=3)
+    serial_s = best_of(lambda: sum(1 for _ in parse_folder_jsonl(folder, workers=1)), repeat=3)
     return [
         {
             "benchmark": f"parse + check {n} pages (text in memory), one core",
@@ -39,13 +39,13 @@ def run() -> list[dict[str, object]]:
             "target": ">= 1500",
         },
         {
-            "benchmark": f"fiw parse DIR: read + parse {n} files, one process",
+            "benchmark": f"`fiw parse DIR --jsonl` over {n} files, one process",
             "value": round(n / serial_s),
             "unit": "pages/s",
             "target": "-",
         },
         {
-            "benchmark": f"fiw parse DIR: read + parse {n} files, {cores} processes",
+            "benchmark": f"`fiw parse DIR --jsonl`: the same, {cores} processes",
             "value": round(n / folder_s),
             "unit": "pages/s",
             "target": "faster than one process",

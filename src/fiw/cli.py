@@ -259,43 +259,35 @@ def parse_command(
     Exit 0: parsed without problems; 1: parsed with problems; 2: not a readable page.
     """
     from fiw.pages import ParseError, parse_file, report_to_json
-    from fiw.pages.batch import parse_folder
+    from fiw.pages.batch import parse_folder, parse_folder_jsonl
 
     if path.is_dir():
         code = 0
-        results = parse_folder(path, edition=edition)
+        if jsonl or as_json:
+            for line, page_code in parse_folder_jsonl(path, edition=edition):
+                sys.stdout.write(line + "\n")
+                code = max(code, page_code)
+            raise typer.Exit(code)
         summary = Table("file", "country", "edition", "status", "total", "problems")
-        for result in results:
+        for result in parse_folder(path, edition=edition):
             name = str(result.file)
             if result.error is not None:
                 code = 2
-                if jsonl or as_json:
-                    error = {
-                        "message": str(result.error),
-                        "line": result.error.line_number,
-                        "expected": result.error.expected,
-                    }
-                    print_json({"file": name, "error": error})
-                else:
-                    summary.add_row(name, "", "", "", "", f"[red]{result.error}[/red]")
+                summary.add_row(name, "", "", "", "", f"[red]{result.error}[/red]")
                 continue
             report = result.report
             assert report is not None
             if report.problems:
                 code = max(code, 1)
-            if jsonl or as_json:
-                print_json({"file": name, **report_to_json(report)})
-            else:
-                summary.add_row(
-                    name,
-                    report.country,
-                    str(report.edition),
-                    str(report.status),
-                    str(report.total),
-                    "; ".join(str(p) for p in report.problems),
-                )
-        if not (jsonl or as_json):
-            out.print(summary)
+            summary.add_row(
+                name,
+                report.country,
+                str(report.edition),
+                str(report.status),
+                str(report.total),
+                "; ".join(str(p) for p in report.problems),
+            )
+        out.print(summary)
         raise typer.Exit(code)
     try:
         report = parse_file(path, edition=edition)
