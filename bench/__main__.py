@@ -32,7 +32,8 @@ def main(names: list[str]) -> None:
         module = importlib.import_module(f"bench.{name}")
         for row in module.run():
             rows.append({"module": name, **row})
-            print(f"  {row['benchmark']}: {row['value']} {row['unit']} (target {row['target']})")
+            target = row.get("target") or "—"
+            print(f"  {row['benchmark']}: {row['value']} {row['unit']} (target {target})")
         print(f"  ({time.perf_counter() - started:.1f} s)")
     lines = [
         "# Benchmarks",
@@ -47,7 +48,7 @@ def main(names: list[str]) -> None:
     for row in rows:
         lines.append(
             f"| {row['module']} | {row['benchmark']} | {row['value']} {row['unit']} | "
-            f"{row['target']} | {row.get('note', '')} |"
+            f"{row.get('target') or '—'} | {row.get('note', '')} |"
         )
     if names and OUT.exists():
         print(f"(partial run: {OUT} not rewritten)")
