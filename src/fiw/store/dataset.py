@@ -146,18 +146,14 @@ class Dataset:
         of edition (year), region, status ("Free", "PF" …), kind and country."""
         a = Assessment.__table__.c
         query = self._scores_select()
-        for column, values in (
+        filters = (
             (a.edition, _many(edition)),
             (a.region, _many(region)),
             (a.status, _statuses(status)),
             (a.kind, _many(kind)),
             (a.country_id, None if country is None else [self.country(country).id]),
-        ):
-            if values is not None:
-                query = query.where(column.in_(values))
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return _frame(SCORES_COLUMNS, rows)
+        )
+        return self._read(query, filters, SCORES_COLUMNS)
 
     # --- ratings ------------------------------------------------------------------------
 
@@ -191,17 +187,22 @@ class Dataset:
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
         )
-        for column, values in (
+        filters = (
             (r.edition, _many(edition)),
             (r.status, _statuses(status)),
             (r.kind, _many(kind)),
             (r.country_id, None if country is None else [self.country(country).id]),
-        ):
+        )
+        return self._read(query, filters, RATINGS_COLUMNS)
+
+    def _read(self, query: Any, filters: Any, columns: Sequence[str]) -> pd.DataFrame:
+        """Run `query` narrowed by each (column, allowed values) filter that is set."""
+        for column, values in filters:
             if values is not None:
                 query = query.where(column.in_(values))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return _frame(RATINGS_COLUMNS, rows)
+        return _frame(columns, rows)
 
     # --- countries ----------------------------------------------------------------------
 
