@@ -134,6 +134,8 @@ def test_distribution_is_matched_to_editions_by_order_not_label(book: RatingsWor
     assert book.distribution[0].label == "Jan-Feb 1973***"
     labels = {d.order: d.label for d in book.distribution}
     assert labels[11] == "1983-1984" and book.edition(11).label == "1983-84"
+    assert [d.year for d in book.distribution] == [e.year for e in book.editions]
+    assert (book.distribution[10].year, book.distribution[-1].year) == (1984, 2024)
 
 
 def test_published_distribution_equals_counts_from_the_country_sheet(

@@ -122,16 +122,14 @@ def audit_command(
 
     try:
         book = read_all_data(workbook)
-        distribution = years = None
+        distribution = None
         if ratings is not None:
             from fiw.sources.ratings import read_ratings
 
-            history = read_ratings(ratings)
-            distribution = history.distribution
-            years = {e.order: e.year for e in history.editions}
+            distribution = read_ratings(ratings).distribution
     except WorkbookError as exc:
         fail(str(exc))
-    report = audit(book.records, distribution, years)
+    report = audit(book.records, distribution)
     if as_json:
         print_json(report.to_dict())
     else:

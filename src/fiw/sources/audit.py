@@ -185,19 +185,14 @@ def computed_distribution(
 def audit(
     records: tuple[AssessmentRecord, ...],
     distribution: Iterable[DistributionRecord] | None = None,
-    edition_years: Mapping[int, int] | None = None,
 ) -> AuditReport:
-    """Audit the indicator rows; with the published distribution, compare the counts too.
-
-    `edition_years` maps a distribution record's edition order to its publication year.
-    """
+    """Audit the indicator rows; with the published distribution, compare the counts too."""
     rows, mismatches, results = audit_records(records)
     checks: dict[int, DistributionCheck] = {}
     if distribution is not None:
         computed = computed_distribution(records, results)
-        years = edition_years or {}
         for published in distribution:
-            year = years.get(published.order)
+            year = published.year
             if year in computed:
                 checks[year] = DistributionCheck(year, published.counts(), dict(computed[year]))
     return AuditReport(rows=rows, mismatches=tuple(mismatches), distribution=checks)

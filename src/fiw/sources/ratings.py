@@ -226,7 +226,10 @@ def _count(path: Path, sheet: str, row: int, column: str, value: object) -> int:
     )
 
 
-def _distribution(path: Path, sheet: str, rows: Rows) -> list[DistributionRecord]:
+def _distribution(
+    path: Path, sheet: str, rows: Rows, editions: tuple[EditionRecord, ...]
+) -> list[DistributionRecord]:
+    """The published counts, matched to the ratings sheets' editions by order (labels differ)."""
     header = [_text(c) for c in rows[0]]
     col = {name: header.index(name) for name in DISTRIBUTION_HEADERS}
     found: list[tuple[int, list[object]]] = []
@@ -235,15 +238,23 @@ def _distribution(path: Path, sheet: str, rows: Rows) -> list[DistributionRecord
         if not _text(row[0]):
             break  # the table ends at the first blank row; notes follow
         found.append((index + 1, row))
+    if len(found) != len(editions):
+        raise WorkbookError(
+            path,
+            f"the distribution sheet lists {len(found)} editions but the ratings "
+            f"sheets {len(editions)}; they are matched by order and must agree",
+        )
     records = []
     for position, (row_number, row) in enumerate(found):
         counts = {
             name: _count(path, sheet, row_number, name, row[col[name]])
             for name in DISTRIBUTION_HEADERS
         }
+        order = len(found) - position  # newest first in the sheet
         records.append(
             DistributionRecord(
-                order=len(found) - position,  # newest first in the sheet
+                order=order,
+                year=editions[order - 1].year,
                 label=_text(row[0]),
                 period=_text(row[1]),
                 countries=counts["Total Countries"],
@@ -263,7 +274,7 @@ def read_ratings(path: Path | str) -> RatingsWorkbook:
     editions: tuple[EditionRecord, ...] | None = None
     first_sheet = ""
     records: list[RatingRecord] = []
-    distribution: list[DistributionRecord] | None = None
+    distribution_sheet: tuple[str, Rows] | None = None
     for sheet in book.sheet_names:
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -279,25 +290,20 @@ def read_ratings(path: Path | str) -> RatingsWorkbook:
                 )
             records.extend(_records(path, sheet, rows, editions))
         elif is_distribution_sheet(rows):
-            distribution = _distribution(path, sheet, rows)
+            distribution_sheet = (sheet, rows)
     if editions is None:
         raise WorkbookError(
             path,
             "no sheet starts with 'Survey Edition' / 'Year(s) Under Review': expected the "
             "Freedom in the World ratings-and-statuses workbook",
         )
-    if distribution is None:
+    if distribution_sheet is None:
         raise WorkbookError(
             path,
             "no sheet with the 'Total Countries', 'Number of F Countries' … headers: "
             "expected a 'Historical distribution' sheet",
         )
-    if len(distribution) != len(editions):
-        raise WorkbookError(
-            path,
-            f"the distribution sheet lists {len(distribution)} editions but the ratings "
-            f"sheets {len(editions)}; they are matched by order and must agree",
-        )
+    distribution = _distribution(path, *distribution_sheet, editions)
     kinds = {r.kind for r in records}
     if "country" not in kinds:
         raise WorkbookError(path, "no 'Country Ratings, Statuses' sheet with rated entries")

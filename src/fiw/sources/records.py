@@ -98,6 +98,7 @@ class DistributionRecord:
     """A row of the "Historical distribution" sheet: published counts of countries by status."""
 
     order: int  # matched to EditionRecord.order by position, not by label
+    year: int  # publication year of the matched edition (EditionRecord.year)
     label: str
     period: str
     countries: int
