@@ -14,6 +14,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from fiw.methodology import Status, load_index
+from fiw.sources.cells import cell
 from fiw.sources.errors import WorkbookError
 from fiw.sources.records import PUBLISHED_FIELDS, AssessmentRecord, Kind, Origin
 
@@ -28,15 +29,6 @@ class AllDataWorkbook:
     path: Path
     sheet: str
     records: tuple[AssessmentRecord, ...]
-
-
-def _cell(value: object) -> object:
-    """A whole-number float becomes an int, a string is stripped; anything else is kept."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return value.strip()
-    return value
 
 
 def required_columns() -> tuple[str, ...]:
@@ -95,34 +87,34 @@ def _records(
     width = len(header)
     for offset, raw in enumerate(rows[header_at + 1 :], start=header_at + 2):
         row = list(raw) + [""] * (width - len(raw))
-        name = _cell(row[col["Country/Territory"]])
+        name = cell(row[col["Country/Territory"]])
         if name in ("", None):
             continue
-        kind_cell = str(_cell(row[col["C/T"]])).lower()
+        kind_cell = str(cell(row[col["C/T"]])).lower()
         kind: Kind = "territory" if kind_cell == "t" else "country"
         if kind_cell not in ("c", "t"):
             raise WorkbookError(
                 path, f"sheet {sheet!r}, row {offset}: C/T is {row[col['C/T']]!r}, expected c or t"
             )
-        edition = _cell(row[col["Edition"]])
+        edition = cell(row[col["Edition"]])
         if not isinstance(edition, int):
             raise WorkbookError(
                 path, f"sheet {sheet!r}, row {offset}: Edition is {edition!r}, expected a year"
             )
-        published: dict[str, object] = {f: _cell(row[col[f]]) for f in PUBLISHED_FIELDS}
+        published: dict[str, object] = {f: cell(row[col[f]]) for f in PUBLISHED_FIELDS}
         status = published["Status"]
         if isinstance(status, str):
             with contextlib.suppress(ValueError):
                 published["Status"] = Status.parse(status)
-        add_a = _cell(row[col["Add A"]])
+        add_a = cell(row[col["Add A"]])
         records.append(
             AssessmentRecord(
                 name=str(name),
-                region=str(_cell(row[col["Region"]])),
+                region=str(cell(row[col["Region"]])),
                 kind=kind,
                 edition=edition,
-                scores={code: _cell(row[col[code]]) for code in indicators},
-                q=_cell(row[col["Add Q"]]),
+                scores={code: cell(row[col[code]]) for code in indicators},
+                q=cell(row[col["Add Q"]]),
                 add_a=None if add_a in ("N/A", "") else add_a,
                 published=published,
                 origin=Origin(path.name, sheet, offset),

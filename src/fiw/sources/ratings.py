@@ -15,6 +15,7 @@ from typing import Literal
 
 from fiw.methodology import Status, statuses_for_ratings
 from fiw.sources.all_data import open_workbook
+from fiw.sources.cells import cell_text
 from fiw.sources.errors import WorkbookError
 from fiw.sources.records import DistributionRecord, EditionRecord, Kind, Origin, RatingRecord
 
@@ -51,13 +52,6 @@ class RatingsWorkbook:
         raise KeyError(f"no edition {key!r} in {self.path.name}")
 
 
-def _text(value: object) -> str:
-    """A cell as text: whole-number floats lose their '.0', strings are stripped."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def publication_year(label: str) -> int:
     """The year an edition was published from its label: "Jan.-Feb. 1973" 1973, "1983-84" 1984."""
     numbers = re.findall(r"\d+", label)
@@ -80,14 +74,14 @@ def is_ratings_sheet(rows: Rows) -> bool:
         len(rows) >= 3
         and bool(rows[0])
         and bool(rows[1])
-        and _text(rows[0][0]) == EDITION_HEADER
-        and _text(rows[1][0]) == PERIOD_HEADER
+        and cell_text(rows[0][0]) == EDITION_HEADER
+        and cell_text(rows[1][0]) == PERIOD_HEADER
     )
 
 
 def is_distribution_sheet(rows: Rows) -> bool:
     """True where the first row holds the "Total Countries", "Number of F Countries" … headers."""
-    return bool(rows) and set(DISTRIBUTION_HEADERS) <= {_text(c) for c in rows[0]}
+    return bool(rows) and set(DISTRIBUTION_HEADERS) <= {cell_text(c) for c in rows[0]}
 
 
 def _sheet_kind(path: Path, sheet: str) -> Kind:
@@ -108,21 +102,21 @@ def _editions(path: Path, sheet: str, rows: Rows) -> tuple[EditionRecord, ...]:
     labels, periods, heads = (_row(rows, i, width) for i in range(3))
     editions: list[EditionRecord] = []
     for col in range(1, width, 3):
-        label = _text(labels[col])
+        label = cell_text(labels[col])
         if not label:
-            if any(_text(c) for c in labels[col:]):
+            if any(cell_text(c) for c in labels[col:]):
                 raise WorkbookError(
                     path, f"sheet {sheet!r}, row 1, column {col + 1}: expected an edition label"
                 )
             break
-        got = tuple(_text(h).upper() for h in heads[col : col + 3])
+        got = tuple(cell_text(h).upper() for h in heads[col : col + 3])
         if got != ("PR", "CL", "STATUS"):
             raise WorkbookError(
                 path,
                 f"sheet {sheet!r}, row 3, columns {col + 1}-{col + 3} under {label!r}: "
                 f"expected PR, CL, Status, found {', '.join(got)}",
             )
-        period = _text(periods[col])
+        period = cell_text(periods[col])
         if not period:
             raise WorkbookError(
                 path,
@@ -175,9 +169,9 @@ def _records(
     records: list[RatingRecord] = []
     for index in range(3, len(rows)):
         row = _row(rows, index, width)
-        name = " ".join(_text(row[0]).split())
+        name = " ".join(cell_text(row[0]).split())
         if not name:
-            if any(_text(c) for c in row):
+            if any(cell_text(c) for c in row):
                 raise WorkbookError(
                     path, f"sheet {sheet!r}, row {index + 1}: ratings without a name in column A"
                 )
@@ -185,7 +179,7 @@ def _records(
         for edition in editions:
             col = 1 + 3 * (edition.order - 1)
             cells = row[col : col + 3]
-            texts = [_text(c) for c in cells]
+            texts = [cell_text(c) for c in cells]
             where = f"sheet {sheet!r}, row {index + 1} ({name}, {edition.label})"
             if all(t in NOT_RATED for t in texts):
                 continue
@@ -230,12 +224,12 @@ def _distribution(
     path: Path, sheet: str, rows: Rows, editions: tuple[EditionRecord, ...]
 ) -> list[DistributionRecord]:
     """The published counts, matched to the ratings sheets' editions by order (labels differ)."""
-    header = [_text(c) for c in rows[0]]
+    header = [cell_text(c) for c in rows[0]]
     col = {name: header.index(name) for name in DISTRIBUTION_HEADERS}
     found: list[tuple[int, list[object]]] = []
     for index in range(1, len(rows)):
         row = _row(rows, index, len(header))
-        if not _text(row[0]):
+        if not cell_text(row[0]):
             break  # the table ends at the first blank row; notes follow
         found.append((index + 1, row))
     if len(found) != len(editions):
@@ -255,8 +249,8 @@ def _distribution(
             DistributionRecord(
                 order=order,
                 year=editions[order - 1].year,
-                label=_text(row[0]),
-                period=_text(row[1]),
+                label=cell_text(row[0]),
+                period=cell_text(row[1]),
                 countries=counts["Total Countries"],
                 free=counts["Number of F Countries"],
                 partly_free=counts["Number of PF Countries"],

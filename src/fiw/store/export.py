@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
+from fiw.sources.cells import cell_text
 from fiw.sources.countries import UnknownCountry, find_country
 from fiw.sources.ratings import publication_year
 from fiw.store.batch import (
@@ -166,11 +167,7 @@ def _int(value: object) -> object:
 
 
 def _text(value: object) -> str | None:
-    if _blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return None if _blank(value) else cell_text(value)
 
 
 def _choice(path: Path, where: str, label: str, value: object, allowed: Sequence[str]) -> str:
