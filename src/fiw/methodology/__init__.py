@@ -11,9 +11,37 @@ from fiw.methodology.engine import (
 )
 from fiw.methodology.loader import INDEXES, load_index
 from fiw.methodology.model import Index, Status
+from fiw.methodology.vocabulary import (
+    AGGREGATE_MAX,
+    AGGREGATES,
+    DISCRETIONARY,
+    DISCRETIONARY_RANGE,
+    INDICATOR_MAX,
+    INDICATOR_MIN,
+    INDICATORS,
+    INDICATORS_OF,
+    RATINGS,
+    STATUSES,
+    SUBCATEGORIES,
+    SUBCATEGORY_MAX,
+    TOTAL_MAX,
+)
 
 __all__ = [
+    "AGGREGATES",
+    "AGGREGATE_MAX",
+    "DISCRETIONARY",
+    "DISCRETIONARY_RANGE",
     "INDEXES",
+    "INDICATORS",
+    "INDICATORS_OF",
+    "INDICATOR_MAX",
+    "INDICATOR_MIN",
+    "RATINGS",
+    "STATUSES",
+    "SUBCATEGORIES",
+    "SUBCATEGORY_MAX",
+    "TOTAL_MAX",
     "Index",
     "ScoreError",
     "ScoreProblem",
