@@ -89,7 +89,9 @@ class DiffText:
         out: list[tuple[str, str, float]] = []
         if change.added:
             x = self.added.transform(list(change.added))
-            out += [("added", s, float(v)) for s, v in zip(change.added, x @ push[:width], strict=True)]
+            out += [
+                ("added", s, float(v)) for s, v in zip(change.added, x @ push[:width], strict=True)
+            ]
         if change.removed:
             x = self.removed.transform(list(change.removed))
             out += [
@@ -155,7 +157,7 @@ class ChangeModel:
         text = np.zeros((len(cells), len(DIRECTIONS)))
         folds = min(FOLDS, len(set(groups)))
         for train, test in GroupKFold(n_splits=folds).split(text, groups=groups):
-            fold = DiffText.fit([changes[i] for i in train], y[train])
+            fold = DiffText.fit([changes[i] for i in train], [int(v) for v in y[train]])
             text[test] = fold.predict_proba([changes[i] for i in test])
         classifier = HistGradientBoostingClassifier(
             max_iter=200,
@@ -164,7 +166,7 @@ class ChangeModel:
             early_stopping=False,
             random_state=0,
         ).fit(_dense(cells, changes, text, levels(cells, level)), y)
-        return cls(DiffText.fit(changes, y), classifier)
+        return cls(DiffText.fit(changes, [int(v) for v in y]), classifier)
 
     def predict_proba(
         self, cells: Sequence[Cell], changes: Sequence[TextDiff], level: LevelModel

@@ -20,11 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
+from threadpoolctl import threadpool_limits
 
 from fiw.assist.corpus import Cell, Corpus
 from fiw.assist.errors import NotEnoughData
-from fiw.assist.level import SCORES
-from fiw.assist.model import AssistModel, pointing, train
+from fiw.assist.level import SCORES, LevelModel
+from fiw.assist.model import AssistModel, train
 
 TOP_SHARE = 0.05
 TARGETS = {
@@ -110,18 +111,27 @@ def change_baseline(train_cells: Sequence[Cell], test: Sequence[Cell]) -> tuple[
     from scipy.sparse import hstack
 
     words = TfidfVectorizer(min_df=2, sublinear_tf=True, max_features=50000, ngram_range=(1, 2))
-    words.fit([c.text for c in train_cells] + [" ".join(c.previous.sentences) for c in train_cells if c.previous])
+    words.fit(
+        [c.text for c in train_cells]
+        + [" ".join(c.previous.sentences) for c in train_cells if c.previous]
+    )
 
     def features(cells: Sequence[Cell]) -> object:
         now = words.transform([c.text for c in cells])
-        before = words.transform([" ".join(c.previous.sentences) if c.previous else "" for c in cells])
+        before = words.transform(
+            [" ".join(c.previous.sentences) if c.previous else "" for c in cells]
+        )
         return hstack([now, now - before]).tocsr()
 
     y = [c.score - c.previous.score for c in train_cells if c.previous and c.score is not None]
     ridge = Ridge(alpha=1.0).fit(features(train_cells), y)
     predicted = ridge.predict(features(test))
-    moved = [int(np.sign(c.score - c.previous.score)) for c in test if c.previous and c.score is not None]
-    recall, direction, _ = recall_and_direction(moved, list(np.abs(predicted)), list(_sign(predicted)))
+    moved = [
+        int(np.sign(c.score - c.previous.score)) for c in test if c.previous and c.score is not None
+    ]
+    recall, direction, _ = recall_and_direction(
+        moved, list(np.abs(predicted)), list(_sign(predicted))
+    )
     return recall, direction
 
 
@@ -140,15 +150,29 @@ def text_baseline(
         model = LogisticRegression(C=4.0, max_iter=1000).fit(x, [c.score for c in fit_cells])
         labels = model.predict(words.transform([test[n].text for n in rows]))
         predicted.update({n: int(v) for n, v in zip(rows, labels, strict=True)})
-    scores = [(predicted[n], c.score) for n, c in enumerate(test) if n in predicted and c.score is not None]
+    scores = [
+        (predicted[n], c.score)
+        for n, c in enumerate(test)
+        if n in predicted and c.score is not None
+    ]
     exact = sum(1 for p, s in scores if p == s) / len(scores)
     mae = sum(abs(p - s) for p, s in scores) / len(scores)
     return exact, mae
 
 
+def _fold_of(level: LevelModel) -> Callable[[str], int]:
+    """A country's fold in the level model (-1: a country it never saw)."""
+    return lambda country: level.fold_of.get(country, -1)
+
+
 def evaluate(corpus: Corpus, edition: int, model: AssistModel | None = None) -> Evaluation:
     """The three measures on `edition`, training on the editions before it (or checking that
     the given model was)."""
+    with threadpool_limits(limits=1):
+        return _evaluate(corpus, edition, model)
+
+
+def _evaluate(corpus: Corpus, edition: int, model: AssistModel | None) -> Evaluation:
     started = time.perf_counter()
     test = [c for c in corpus.cells if c.edition == edition and c.score is not None]
     if not test:
@@ -161,7 +185,11 @@ def evaluate(corpus: Corpus, edition: int, model: AssistModel | None = None) -> 
     history = [c for c in test if c.previous is not None]
     unchanged = [replace(c, score=c.previous.score) for c in history if c.previous]
     judged = model.judge(unchanged, explain=False)
-    moved = [int(np.sign(c.score - c.previous.score)) for c in history if c.previous and c.score is not None]
+    moved = [
+        int(np.sign(c.score - c.previous.score))
+        for c in history
+        if c.previous and c.score is not None
+    ]
     suspicion = [s.suspicion or 0.0 for s in judged]
     pointed = [{"up": 1, "down": -1}.get(s.direction, 0) for s in judged]
     recall, direction, top = recall_and_direction(moved, suspicion, pointed)
@@ -169,7 +197,13 @@ def evaluate(corpus: Corpus, edition: int, model: AssistModel | None = None) -> 
         [c for c in train_cells if c.previous is not None], history
     )
     change = ChangeDetection(
-        recall, direction, sum(1 for m in moved if m), len(history), top, base_recall, base_direction
+        recall,
+        direction,
+        sum(1 for m in moved if m),
+        len(history),
+        top,
+        base_recall,
+        base_direction,
     )
 
     # suggestion with history
@@ -182,7 +216,7 @@ def evaluate(corpus: Corpus, edition: int, model: AssistModel | None = None) -> 
     # never saw them, stage two refitted without them
     level = model.level
     folds = max(level.fold_of.values()) + 1
-    fold_of = lambda country: level.fold_of.get(country, -1)  # noqa: E731
+    fold_of = _fold_of(level)
     stage = level.stage(train_cells)
     predicted: dict[int, int] = {}
     for fold in range(-1, folds):

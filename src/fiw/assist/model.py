@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from fiw.assist.change import DIRECTIONS, ChangeModel, diffs
 from fiw.assist.corpus import Cell, Corpus
@@ -141,7 +142,8 @@ class AssistModel:
 
     def judge(self, cells: Sequence[Cell], *, explain: bool = True) -> list[Suggestion]:
         """A suggestion for each cell; `suspicion` is 1 - P(published score) where known."""
-        probabilities, changes = self.probabilities(cells)
+        with threadpool_limits(limits=1):
+            probabilities, changes = self.probabilities(cells)
         out = []
         for cell, row, change in zip(cells, probabilities, changes, strict=True):
             suggested = SCORES[int(np.argmax(row))]
@@ -199,8 +201,9 @@ def train(corpus: Corpus, until: int | None = None) -> AssistModel:
             f"{len(countries)} countries and {len(history)} cells with a previous edition "
             f"before {until} (at least 5 countries and two editions are needed)"
         )
-    level = LevelModel.fit(cells)
-    change = ChangeModel.fit(history, level)
+    with threadpool_limits(limits=1):  # OpenMP threads fighting for shared cores run 30x slower
+        level = LevelModel.fit(cells)
+        change = ChangeModel.fit(history, level)
     trained = sorted({c.edition for c in cells})
     info = TrainingInfo(
         until=until,

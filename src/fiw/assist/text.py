@@ -76,7 +76,9 @@ def diff(previous: Sequence[str], current: Sequence[str], threshold: float = 0.6
     numbers ignored) in the other text counts as kept, so updated dates are not changes."""
     prev_keys = [_key(s) for s in previous]
     cur_keys = [_key(s) for s in current]
-    added = tuple(s for s, k in zip(current, cur_keys, strict=True) if not _matches(k, prev_keys, threshold))
+    added = tuple(
+        s for s, k in zip(current, cur_keys, strict=True) if not _matches(k, prev_keys, threshold)
+    )
     removed = tuple(
         s for s, k in zip(previous, prev_keys, strict=True) if not _matches(k, cur_keys, threshold)
     )

@@ -22,6 +22,7 @@ from fiw.web.snapshot import Snapshot
 from fiw.web.views import (
     analysis,
     assessments,
+    assist,
     compare,
     countries,
     country,
@@ -71,7 +72,7 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     app.state.data = data if data is not None else open_dataset(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, compare, methodology, assessments, search):
+    for module in (home, countries, country, compare, methodology, assessments, search, assist):
         app.include_router(module.router)
     analysis.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
