@@ -22,7 +22,7 @@ from fiw.assist.errors import ModelMissing, ModelStale, NotEnoughData, TrainedOn
 from fiw.assist.text import diff, split_sentences, states_score
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages import Indicator, ScoreChange, parse_file
-from tests.assist_data import COUNTRIES, Slice, assist_slice  # noqa: F401
+from tests.assist_data import COUNTRIES, Slice, assist_slice
 
 NOTE = (
     "Score Change: The score declined from 2 to 1 because authorities jailed "

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fiw.cli import app
-from tests.assist_data import COUNTRIES, Slice, assist_slice  # noqa: F401
+from tests.assist_data import COUNTRIES, Slice, assist_slice
 
 runner = CliRunner()
 FIELDS = [
@@ -27,7 +27,11 @@ def fiw(args: list[str], model: Path, url: str | None = None) -> object:
 
 
 def test_check_edition_json_lines_most_suspicious_first(assist_slice: Slice) -> None:
-    result = fiw(["check", "--edition", "2023", "--top", "7", "--json"], assist_slice.model_path, assist_slice.url)
+    result = fiw(
+        ["check", "--edition", "2023", "--top", "7", "--json"],
+        assist_slice.model_path,
+        assist_slice.url,
+    )
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     rows = [json.loads(line) for line in result.stdout.splitlines()]  # type: ignore[attr-defined]
     assert len(rows) == 7
@@ -38,7 +42,9 @@ def test_check_edition_json_lines_most_suspicious_first(assist_slice: Slice) -> 
 
 
 def test_check_edition_listing_names_cells_for_a_reviewer(assist_slice: Slice) -> None:
-    result = fiw(["check", "--edition", "2023", "--top", "3"], assist_slice.model_path, assist_slice.url)
+    result = fiw(
+        ["check", "--edition", "2023", "--top", "3"], assist_slice.model_path, assist_slice.url
+    )
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "most suspicious first" in result.stdout  # type: ignore[attr-defined]
     assert "published" in result.stdout and "suggested" in result.stdout  # type: ignore[attr-defined]
@@ -46,7 +52,9 @@ def test_check_edition_listing_names_cells_for_a_reviewer(assist_slice: Slice) -
 
 def test_check_folder_and_suggest_file(assist_slice: Slice) -> None:
     folder = assist_slice.pages / "2023"
-    result = fiw(["check", str(folder), "--json", "--top", "5"], assist_slice.model_path, assist_slice.url)
+    result = fiw(
+        ["check", str(folder), "--json", "--top", "5"], assist_slice.model_path, assist_slice.url
+    )
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert len(result.stdout.splitlines()) == 5  # type: ignore[attr-defined]
     page = folder / "kazakhstan.txt"

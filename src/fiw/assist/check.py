@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fiw.assist.corpus import Cell, Previous, load_corpus, report_cells
-from fiw.assist.errors import AssistError
+from fiw.assist.errors import AssistError, NoReports
 from fiw.assist.model import AssistModel, Suggestion
 from fiw.assist.text import answer_free
-from fiw.methodology.vocabulary import INDICATORS
+from fiw.errors import ParameterError
+from fiw.methodology.vocabulary import INDICATOR_MAX, INDICATOR_MIN, INDICATORS
 from fiw.pages import ParseError, Report, parse_file
 from fiw.pages.batch import page_files, parse_folder
 from fiw.store.dataset import Dataset
@@ -32,6 +33,8 @@ class PageUnreadable(AssistError):
 
 class UnknownIndicator(AssistError):
     """An indicator code the methodology does not have."""
+
+    http_status = 422
 
     def __init__(self, code: str) -> None:
         self.where = "indicator"
@@ -104,7 +107,7 @@ def check_edition(
     model.check_edition(edition)
     corpus = load_corpus(ds, [edition])
     if not corpus.cells:
-        raise AssistError(f"the store holds no country reports of edition {edition}")
+        raise NoReports(edition)
     return ranked(model.judge(corpus.cells), top), corpus.skipped_territories
 
 
@@ -133,6 +136,10 @@ def suggest_text(
     weaker than from a full page."""
     if indicator not in INDICATORS:
         raise UnknownIndicator(indicator)
+    low, high = INDICATOR_MIN[indicator], INDICATOR_MAX[indicator]
+    for name, value in (("score", score), ("previous_score", previous_score)):
+        if value is not None and not low <= value <= high:
+            raise ParameterError(name, value, f"a score {low}-{high} for {indicator}")
     sentences = answer_free([text])
     previous = None
     if previous_score is not None:

@@ -16,7 +16,7 @@ class AssistError(FiwError):
 class ModelMissing(AssistError):
     """No trained model at the model path."""
 
-    http_status = 503
+    http_status = 409  # the server's state (no model yet), not the request, is at fault
 
     def __init__(self, path: Path) -> None:
         self.where = str(path)
@@ -27,7 +27,7 @@ class ModelMissing(AssistError):
 class ModelStale(AssistError):
     """A saved model this version of fiw cannot use (other format or library versions)."""
 
-    http_status = 503
+    http_status = 409
 
     def __init__(self, path: Path, reason: str) -> None:
         self.where = str(path)
@@ -38,6 +38,8 @@ class ModelStale(AssistError):
 class TrainedOnEdition(AssistError):
     """The model was trained on the edition asked about: its judgement would not be fair."""
 
+    http_status = 409
+
     def __init__(self, edition: int, until: int) -> None:
         self.where = f"edition {edition}"
         self.fix = f"run `{TRAIN} --until {edition}` to train on the editions before it"
@@ -45,6 +47,17 @@ class TrainedOnEdition(AssistError):
             f"the assistant model was trained on editions before {until}, which include "
             f"{edition}: {self.fix}"
         )
+
+
+class NoReports(AssistError):
+    """The store holds no country reports of the edition asked for."""
+
+    http_status = 404
+
+    def __init__(self, edition: int) -> None:
+        self.where = f"edition {edition}"
+        self.fix = "import its report pages (`fiw import PAGES_DIR`)"
+        super().__init__(f"the store holds no country reports of edition {edition}: {self.fix}")
 
 
 class NotEnoughData(AssistError):

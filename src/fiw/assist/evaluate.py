@@ -25,7 +25,7 @@ from threadpoolctl import threadpool_limits
 from fiw.assist.corpus import Cell, Corpus
 from fiw.assist.errors import NotEnoughData
 from fiw.assist.level import SCORES, LevelModel
-from fiw.assist.model import AssistModel, train
+from fiw.assist.model import AssistModel, digest, train
 
 TOP_SHARE = 0.05
 TARGETS = {
@@ -170,6 +170,13 @@ def evaluate(corpus: Corpus, edition: int, model: AssistModel | None = None) -> 
     the given model was)."""
     with threadpool_limits(limits=1):
         return _evaluate(corpus, edition, model)
+
+
+def reusable(model: AssistModel, corpus: Corpus, edition: int) -> bool:
+    """Whether a saved model was trained exactly as `evaluate` would train it for `edition`:
+    on the editions before it, from the same cells (same digest)."""
+    cells = [c for c in corpus.cells if c.edition < edition and c.score is not None]
+    return model.info.until == edition and model.info.digest == digest(cells)
 
 
 def _evaluate(corpus: Corpus, edition: int, model: AssistModel | None) -> Evaluation:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -162,14 +163,27 @@ def check_command(
 def evaluate_command(
     edition: Annotated[int, typer.Option(help="the edition to evaluate (trained on those before)")],
     database: DatabaseOption = None,
+    model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Train on the editions before EDITION and print the three measures beside baselines."""
-    from fiw.assist import evaluate, load_corpus
+    from fiw.assist import AssistError, evaluate, load_corpus, load_model
+    from fiw.assist.evaluate import reusable
 
     ds = _dataset(database, required=True)
     assert ds is not None
-    result = evaluate(load_corpus(ds), edition)
+    corpus = load_corpus(ds)
+    saved = None
+    with contextlib.suppress(AssistError):  # no usable saved model: train one for this run
+        saved = load_model(model)
+    if saved is not None and not reusable(saved, corpus, edition):
+        saved = None
+    err.print(
+        "using the saved model: trained on the same cells before this edition"
+        if saved is not None
+        else f"training on the editions before {edition} (minutes) …"
+    )
+    result = evaluate(corpus, edition, saved)
     if as_json:
         print_json(result.to_json())
         return

@@ -4,7 +4,7 @@ fiw.assist with the model `fiw assist train` saved (FIW_ASSIST_MODEL)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
@@ -12,21 +12,34 @@ from starlette.exceptions import HTTPException
 
 from fiw.errors import FiwError
 from fiw.web.queries import snapshot
+from fiw.web.render import ERRORS, ErrorBody
 
 if TYPE_CHECKING:
     from fiw.assist import AssistModel, Suggestion
 
 router = APIRouter()
+TEXT_LIMIT = 100_000
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {
+        "model": ErrorBody,
+        "description": "No usable model (run `fiw assist train`), or one trained on this edition",
+    },
+}
 
 
 class SuggestRequest(BaseModel):
     """One indicator's narrative, and last year's score and narrative when known."""
 
     indicator: str = Field(description="indicator code, A1 … G4")
-    text: str = Field(description="the narrative (Score Change notes are ignored)")
+    text: str = Field(
+        max_length=TEXT_LIMIT, description="the narrative (Score Change notes are ignored)"
+    )
     score: int | None = Field(None, description="the published score, to judge it")
     previous_score: int | None = Field(None, description="last edition's score")
-    previous_text: str | None = Field(None, description="last edition's narrative")
+    previous_text: str | None = Field(
+        None, max_length=TEXT_LIMIT, description="last edition's narrative"
+    )
 
 
 class SuggestionOut(BaseModel):
@@ -49,7 +62,7 @@ def _out(row: Suggestion) -> SuggestionOut:
 
 
 def _model(request: Request) -> AssistModel:
-    """The saved model, loaded once per served snapshot (a 503 naming the fix without one)."""
+    """The saved model, loaded once per served snapshot (a 409 naming `fiw assist train` without one)."""
     from fiw.assist import load
 
     path = request.app.state.settings.assist_model
@@ -60,7 +73,9 @@ def _model(request: Request) -> AssistModel:
     return found
 
 
-@router.post("/api/v1/assist/suggest", response_model=SuggestionOut, tags=["assist"])
+@router.post(
+    "/api/v1/assist/suggest", response_model=SuggestionOut, responses=RESPONSES, tags=["assist"]
+)
 def suggest(request: Request, body: SuggestRequest) -> SuggestionOut:
     """A probability for each score, the suggested score and the sentences behind it."""
     from fiw.assist import suggest_text
@@ -76,7 +91,9 @@ def suggest(request: Request, body: SuggestRequest) -> SuggestionOut:
     return _out(row)
 
 
-@router.get("/api/v1/assist/check", response_model=list[SuggestionOut], tags=["assist"])
+@router.get(
+    "/api/v1/assist/check", response_model=list[SuggestionOut], responses=RESPONSES, tags=["assist"]
+)
 def check(
     request: Request,
     edition: int = Query(description="edition to check (after the model's training editions)"),
