@@ -101,10 +101,11 @@ class DiffText:
         return out
 
 
-def levels(cells: Sequence[Cell], level: LevelModel) -> Matrix:
+def levels(cells: Sequence[Cell], level: LevelModel, stage: Matrix | None = None) -> Matrix:
     """What the level model reads in this year's and last year's text, against last year's
-    score: [report level, indicator level] now, the same last year, and both gaps."""
-    now = level.stage(cells)[:, :2]
+    score: [report level, indicator level] now, the same last year, and both gaps. `stage`
+    may hold `level.stage(cells)` already computed."""
+    now = (level.stage(cells) if stage is None else stage)[:, :2]
     before = level.stage([c.before() for c in cells])[:, :2]
     previous = np.array([c.previous.score for c in cells if c.previous], dtype=float)
     return np.column_stack([now, before, now[:, 1] - previous, now - before])
@@ -169,11 +170,16 @@ class ChangeModel:
         return cls(DiffText.fit(changes, [int(v) for v in y]), classifier)
 
     def predict_proba(
-        self, cells: Sequence[Cell], changes: Sequence[TextDiff], level: LevelModel
+        self,
+        cells: Sequence[Cell],
+        changes: Sequence[TextDiff],
+        level: LevelModel,
+        stage: Matrix | None = None,
     ) -> Matrix:
         """Down / same / up per cell (each cell must have a history)."""
         text = self.text.predict_proba(changes)
-        raw = self.classifier.predict_proba(_dense(cells, changes, text, levels(cells, level)))
+        read = levels(cells, level, stage)
+        raw = self.classifier.predict_proba(_dense(cells, changes, text, read))
         out = np.zeros((len(cells), len(DIRECTIONS)))
         for j, label in enumerate(self.classifier.classes_):
             out[:, DIRECTIONS.index(int(label))] = raw[:, j]

@@ -127,14 +127,15 @@ class AssistModel:
 
     def probabilities(self, cells: Sequence[Cell]) -> tuple[Matrix, list[TextDiff | None]]:
         """Per cell: a probability for each score (with history where the cell has one)."""
-        level = self.level.predict_proba(cells)
+        stage = self.level.stage(cells)
+        level = self.level.predict_proba(cells, stage)
         out = level.copy()
         known = [n for n, c in enumerate(cells) if c.previous is not None]
         changes: list[TextDiff | None] = [None] * len(cells)
         if known:
             subset = [cells[n] for n in known]
             found = diffs(subset)
-            moves = self.change.predict_proba(subset, found, self.level)
+            moves = self.change.predict_proba(subset, found, self.level, stage[known])
             for row, n in enumerate(known):
                 out[n] = history_probabilities(cells[n], moves[row], level[n])
                 changes[n] = found[row]
