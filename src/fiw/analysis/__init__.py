@@ -16,8 +16,10 @@ from fiw.analysis.changes import (
     edition_changes,
     indicator_changes,
     net_decline_series,
+    previous_totals,
 )
-from fiw.analysis.frames import AnalysisError, EditionRef, resolve_edition
+from fiw.analysis.country import CountryChanges, Step, country_changes
+from fiw.analysis.frames import AnalysisError, EditionNotFound, EditionRef, resolve_edition
 from fiw.analysis.history import (
     RatingChange,
     RatingChanges,
@@ -44,8 +46,10 @@ __all__ = [
     "GLOBAL",
     "MEASURES",
     "AnalysisError",
+    "CountryChanges",
     "DeclineRun",
     "EditionChanges",
+    "EditionNotFound",
     "EditionRef",
     "IndicatorChanges",
     "IndicatorMove",
@@ -58,17 +62,20 @@ __all__ = [
     "SpanChanges",
     "StatusChange",
     "StatusShare",
+    "Step",
     "TotalChange",
     "Transitions",
     "TrendPoint",
     "Trends",
     "all_edition_changes",
     "all_rating_changes",
+    "country_changes",
     "decline_runs",
     "edition_changes",
     "indicator_changes",
     "long_run",
     "net_decline_series",
+    "previous_totals",
     "rating_changes",
     "region_history",
     "regions_at_the_time",

@@ -11,29 +11,51 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from fiw.methodology import Status, load_index
+from fiw.errors import FiwError
+from fiw.methodology import (
+    AGGREGATES,
+    INDICATORS,
+    SCORE_COLUMNS,
+    STATUSES,
+    SUBCATEGORIES,
+    Status,
+)
 
-INDICATORS: tuple[str, ...] = load_index("fiw").indicator_codes()
-SUBCATEGORIES: tuple[str, ...] = tuple(c.code for c in load_index("fiw").categories)
-STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+__all__ = ["INDICATORS", "STATUSES", "SUBCATEGORIES"]  # re-exported for the analysis modules
 
 IDENTITY = ("country_id", "name", "kind")
-SCORE_COLUMNS = (
-    *IDENTITY,
-    "region",
-    "edition",
-    *INDICATORS,
-    *SUBCATEGORIES,
-    "pr",
-    "cl",
-    "total",
-    "status",
+AGGREGATE_COLUMNS: tuple[str, ...] = (*(code.lower() for code in AGGREGATES), "total")
+"""pr, cl and total: the aggregate scores as `ds.scores()` names them."""
+REQUIRED_SCORES: tuple[str, ...] = tuple(
+    c
+    for c in SCORE_COLUMNS
+    if c in (*IDENTITY, "region", "edition", *INDICATORS, *SUBCATEGORIES, *AGGREGATE_COLUMNS)
+    or c == "status"
 )
+"""The columns of `ds.scores()` (`fiw.methodology.SCORE_COLUMNS`, in its order) analysis
+reads; the others (iso3, Q, add_a, ratings) may be absent."""
 RATING_COLUMNS = (*IDENTITY, "edition", "edition_order", "pr_rating", "cl_rating", "status")
 
 
-class AnalysisError(ValueError):
-    """Analysis cannot answer as asked: a missing column, an unknown edition or region."""
+class AnalysisError(FiwError, ValueError):
+    """Analysis cannot answer as asked: a missing column, an unknown edition or region.
+
+    `where` names the argument at fault as both faces spell it (`edition`, `from`, `to`,
+    `region`); the web answers 422, or 404 for `EditionNotFound`.
+    """
+
+    http_status = 422
+
+    def __init__(self, message: str, where: str | None = None, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
+        self.fix = fix
+
+
+class EditionNotFound(AnalysisError):
+    """The edition asked for is not in the frame (or has nothing before it to compare with)."""
+
+    http_status = 404
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -66,16 +88,16 @@ def scores_frame(scores: pd.DataFrame, territories: bool = False) -> pd.DataFram
     Raises AnalysisError naming any missing column or any duplicated (country_id, edition).
     """
     what = "scores frame"
-    _require(scores, SCORE_COLUMNS, what)
+    _require(scores, REQUIRED_SCORES, what)
     extra = ["iso3"] if "iso3" in scores.columns else []
-    frame = scores.loc[:, [*SCORE_COLUMNS, *extra]].copy()
+    frame = scores.loc[:, [*REQUIRED_SCORES, *extra]].copy()
     frame["kind"] = _kind(frame, what)
     if not territories:
         frame = frame[frame["kind"] == "country"]
     frame["country_id"] = frame["country_id"].astype(str)
     frame["name"] = frame["name"].astype(str)
     frame["region"] = frame["region"].astype("object")
-    numeric = ["edition", *INDICATORS, *SUBCATEGORIES, "pr", "cl", "total"]
+    numeric = ["edition", *INDICATORS, *SUBCATEGORIES, *AGGREGATE_COLUMNS]
     for column in numeric:
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
@@ -145,11 +167,13 @@ def edition_refs(ratings: pd.DataFrame) -> tuple[EditionRef, ...]:
     return refs
 
 
-def resolve_edition(ratings: pd.DataFrame, edition: str | int) -> EditionRef:
+def resolve_edition(
+    ratings: pd.DataFrame, edition: str | int, where: str = "edition"
+) -> EditionRef:
     """Find an edition by its label ("Jan.-Feb. 1973", "1983-84", "2024") or its edition_order.
 
     A value equal to a label is a label (so 2024 is the 2024 edition); otherwise an integer is
-    an edition_order (1 = the 1973 edition).
+    an edition_order (1 = the 1973 edition). EditionNotFound names `where`, the argument.
     """
     refs = edition_refs(ratings)
     text = " ".join(str(edition).split())
@@ -171,4 +195,4 @@ def resolve_edition(ratings: pd.DataFrame, edition: str | int) -> EditionRef:
         known = f"labels {refs[0].label!r} … {refs[-1].label!r} or orders 1 … {refs[-1].order}"
     else:
         known = "none: the ratings frame is empty"
-    raise AnalysisError(f"no edition {edition!r} in the ratings history: expected {known}")
+    raise EditionNotFound(f"no edition {edition!r} in the ratings history: expected {known}", where)

@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from pydantic import model_serializer
 
 from fiw.analysis.frames import (
     STATUSES,
-    AnalysisError,
+    EditionNotFound,
     EditionRef,
     edition_refs,
     ratings_frame,
     resolve_edition,
 )
 from fiw.analysis.rounding import rounded_ratio
+from fiw.analysis.shape import json_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class RatingChange:
         return (self.pr_to + self.cl_to) - (self.pr_from + self.cl_from)
 
     def to_dict(self) -> dict[str, Any]:
+        return dict(json_of(self))
+
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "country": self.country,
             "id": self.id,
@@ -79,6 +85,10 @@ class RatingChanges:
         return tuple(c for c in self.changes if c.status_from != c.status_to)
 
     def to_dict(self) -> dict[str, Any]:
+        return dict(json_of(self))
+
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "edition": self.edition.label,
             "edition_order": self.edition.order,
@@ -110,6 +120,10 @@ class StatusShare:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        return dict(json_of(self))
+
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "edition": self.edition.label,
             "edition_order": self.edition.order,
@@ -175,7 +189,9 @@ def rating_changes(
     ref = resolve_edition(frame, edition)
     refs = {r.order: r for r in edition_refs(frame)}
     if ref.order - 1 not in refs:
-        raise AnalysisError(f"edition {ref.label!r} has no previous edition in the ratings history")
+        raise EditionNotFound(
+            f"edition {ref.label!r} has no previous edition in the ratings history", "edition"
+        )
     window = frame[frame["edition_order"].isin([ref.order - 1, ref.order])]
     paired = _paired(window)
     return _changes(paired, ref, refs[ref.order - 1], territories)

@@ -6,40 +6,37 @@ Rankings are sorted by size (largest first), then name, then id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import Field, SerializerFunctionWrapHandler, computed_field, model_serializer
 
-from fiw.analysis.changes import TotalChange
+from fiw.analysis.changes import From, Hidden, To, TotalChange
 from fiw.analysis.frames import (
     STATUSES,
     AnalysisError,
+    EditionNotFound,
     EditionRef,
     ratings_frame,
     resolve_edition,
     scores_frame,
 )
+from fiw.analysis.shape import json_of
 
 
 @dataclass(frozen=True)
 class SpanChanges:
     """Total-score change of every entity scored in both `start` and `end` editions."""
 
-    start: int
-    end: int
-    territories: bool
+    start: Annotated[int, From]
+    end: Annotated[int, To]
+    territories: Annotated[bool, Hidden]
     gains: tuple[TotalChange, ...]
     declines: tuple[TotalChange, ...]
     unchanged: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "from": self.start,
-            "to": self.end,
-            "gains": [c.to_dict() for c in self.gains],
-            "declines": [c.to_dict() for c in self.declines],
-            "unchanged": self.unchanged,
-        }
+        return dict(json_of(self))
 
 
 @dataclass(frozen=True)
@@ -53,25 +50,20 @@ class DeclineRun:
 
     country: str
     id: str
-    length: int
+    length: Annotated[int, Field(serialization_alias="editions")]
     first: int
     last: int
-    before: int
-    after: int
+    before: Annotated[int, From]
+    after: Annotated[int, To]
     ongoing: bool
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "country": self.country,
-            "id": self.id,
-            "editions": self.length,
-            "first": self.first,
-            "last": self.last,
-            "from": self.before,
-            "to": self.after,
-            "change": self.after - self.before,
-            "ongoing": self.ongoing,
-        }
+        return dict(json_of(self))
 
 
 @dataclass(frozen=True)
@@ -91,6 +83,11 @@ class Transitions:
     only_in_end: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        return dict(json_of(self))
+
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
+        """The JSON: each end as its label and order, and the statuses in order."""
         return {
             "from": self.start.label,
             "from_order": self.start.order,
@@ -131,12 +128,14 @@ def span_changes(
     """
     frame = scores_frame(scores, territories)
     editions = set(int(e) for e in frame["edition"].unique())
-    for edition in (start, end):
+    for edition, where in ((start, "from"), (end, "to")):
         if edition not in editions:
             shown = f"{min(editions)}–{max(editions)}" if editions else "none"
-            raise AnalysisError(f"no scores for the {edition} edition (editions: {shown})")
+            raise EditionNotFound(f"no scores for the {edition} edition (editions: {shown})", where)
     if start >= end:
-        raise AnalysisError(f"the span must run forward: {start} is not before {end}")
+        raise AnalysisError(
+            f"the span must run forward: from = {start} is not before to = {end}", "from"
+        )
     if country_id is not None:
         frame = frame[frame["country_id"] == country_id]
     first = frame.loc[frame["edition"] == start, ["country_id", "total"]]
@@ -212,7 +211,7 @@ def transitions(
 ) -> Transitions:
     """Status transitions between two editions of the ratings history (label or edition_order)."""
     frame = ratings_frame(ratings, territories)
-    first, last = resolve_edition(frame, start), resolve_edition(frame, end)
+    first, last = resolve_edition(frame, start, "from"), resolve_edition(frame, end, "to")
     rated = frame.dropna(subset=["status"])
     before = rated.loc[rated["edition_order"] == first.order, ["country_id", "name", "status"]]
     after = rated.loc[rated["edition_order"] == last.order, ["country_id", "name", "status"]]
@@ -245,7 +244,13 @@ class LongRun:
     runs: tuple[DeclineRun, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.span.to_dict(), "decline_runs": [r.to_dict() for r in self.runs]}
+        return dict(json_of(self))
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The JSON: the span's keys, then `decline_runs`."""
+        fields = handler(self)
+        return {**fields["span"], "decline_runs": fields["runs"]}
 
 
 def long_run(

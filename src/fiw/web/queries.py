@@ -16,17 +16,12 @@ def snapshot(request: Request) -> Snapshot:
     return data
 
 
-def dataset(request: Request) -> Frames:
-    """The served scores and ratings as DataFrames (read once per process)."""
+def frames(request: Request) -> Frames:
+    """The served scores and ratings as DataFrames (read once per process), for `fiw.analysis`."""
     return snapshot(request).frames
 
 
-def catalog(request: Request) -> Snapshot:
-    """The editions and regions held (`.editions`, `.regions`, `.latest`, `.previous()`)."""
-    return snapshot(request)
-
-
-def check_edition(request: Request, edition: int | None) -> int:
+def check_edition(request: Request, edition: int | None, where: str = "edition") -> int:
     """The scored edition asked for (the latest when None); 404 when no scores exist for it."""
     snap = snapshot(request)
     if edition is None:
@@ -34,17 +29,20 @@ def check_edition(request: Request, edition: int | None) -> int:
     if edition not in snap.by_edition:
         raise NotFound(
             f"no scores for the {edition} edition: fiw holds indicator scores for editions "
-            f"{snap.editions[0]}-{snap.editions[-1]}"
+            f"{snap.editions[0]}-{snap.editions[-1]}",
+            where,
         )
     return edition
 
 
-def find_country(request: Request, key: str) -> CountryInfo:
-    """The country by id, ISO3 or name; 404 naming the key when unknown."""
+def find_country(request: Request, key: str, where: str = "key") -> CountryInfo:
+    """The country by id, ISO3 or name; UnknownCountry (404) naming the key and the parameter
+    (`where`) when unknown."""
     try:
         return snapshot(request).country(key)
     except UnknownCountry as exc:
-        raise NotFound(str(exc)) from None
+        exc.where = where
+        raise
 
 
 def parse_status(value: str | None) -> str | None:

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
 
-from fiw.methodology import load_index
+from fiw.methodology import TOTAL_MAX, load_index
 from fiw.web import charts
 from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, find_country, snapshot
 from fiw.web.render import PageContext, page, respond
-from fiw.web.views.country import CountryView
+from fiw.web.snapshot import CountryInfo
 
 router = APIRouter()
 MIN_COUNTRIES, MAX_COUNTRIES = 2, 6
 
 
-class ComparedCountry(BaseModel):
-    country: CountryView
+@dataclass(frozen=True)
+class ComparedCountry:
+    country: CountryInfo
     css: str  # c1 … c6: its colour in the charts
     scored: bool  # whether it has scores in the edition compared
     status: str | None
@@ -32,7 +33,8 @@ class ComparedCountry(BaseModel):
     cl_rating: int | None
 
 
-class CompareRow(BaseModel):
+@dataclass(frozen=True)
+class CompareRow:
     """One line of the side-by-side table: a subcategory, aggregate or indicator."""
 
     code: str
@@ -41,11 +43,13 @@ class CompareRow(BaseModel):
     values: list[int | None]  # one per country, in the order of `countries`
 
 
-class Series(BaseModel):
+@dataclass(frozen=True)
+class Series:
     country_id: str
     totals: list[int | None]  # one per edition of `editions_over_time`
 
 
+@dataclass(frozen=True)
 class ComparePage(PageContext):
     edition: int
     editions: list[int]
@@ -75,7 +79,7 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
     ]
     compared = [
         ComparedCountry(
-            country=CountryView(id=c.id, iso3=c.iso3, name=c.name, kind=c.kind, region=c.region),
+            country=c,
             css=f"c{i + 1}", scored=row is not None,
             **{k: row[k] if row else None
                for k in ("status", "total", "pr", "cl", "pr_rating", "cl_rating")},
@@ -90,11 +94,8 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
         )
 
     subcategories = [line(c.code, c.name, c.max, c.code) for c in rules.categories]
-    subcategories += [
-        line("PR", "Political Rights", 40, "pr"),
-        line("CL", "Civil Liberties", 60, "cl"),
-        line("Total", "Total", 100, "total"),
-    ]
+    subcategories += [line(a.code, a.name, a.max, a.code.lower()) for a in rules.aggregates]
+    subcategories.append(line("Total", "Total", rules.total_max, "total"))
     indicators = []
     for ind in rules.indicators:
         question = ind.question(edition)
@@ -135,7 +136,7 @@ async def compare(
             charts.Series(x.country.name, x.css, s.totals)
             for x, s in zip(ctx.countries, ctx.over_time, strict=True)
         ],
-        low=0, high=100, ticks=[0, 20, 40, 60, 80, 100],
+        low=0, high=TOTAL_MAX, ticks=list(range(0, TOTAL_MAX + 1, TOTAL_MAX // 5)),
     ) if ctx.countries else None  # fmt: skip
     choices = [(x.id, x.name) for x in snap.countries.values() if x.id in snap.by_country]
     return respond(request, "compare.html", ctx, chart=chart, choices=choices,

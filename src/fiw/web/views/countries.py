@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from pydantic import BaseModel
 
+from fiw.methodology import STATUSES
 from fiw.web.errors import BadParameter
 from fiw.web.queries import (
     check_edition,
@@ -27,7 +28,7 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import Snapshot
+from fiw.web.snapshot import CountryInfo, Snapshot
 
 router = APIRouter()
 
@@ -43,10 +44,11 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "status": ("Status", False),
     "change": ("Change", True),
 }
-STATUS_ORDER = {"Free": 0, "Partly Free": 1, "Not Free": 2}
+STATUS_ORDER = {status: i for i, status in enumerate(STATUSES)}
 
 
-class CountryRow(BaseModel):
+@dataclass(frozen=True)
+class CountryRow:
     country_id: str
     iso3: str | None
     name: str
@@ -62,10 +64,11 @@ class CountryRow(BaseModel):
     change: int | None
 
 
-ROW_KEYS = tuple(CountryRow.model_fields)
+ROW_KEYS = tuple(f.name for f in fields(CountryRow))
 
 
-class Filters(BaseModel):
+@dataclass(frozen=True)
+class Filters:
     region: str | None
     status: str | None
     kind: str | None
@@ -74,6 +77,7 @@ class Filters(BaseModel):
     order: str
 
 
+@dataclass(frozen=True)
 class CountriesPage(PageContext):
     edition: int
     editions: list[int]
@@ -98,10 +102,7 @@ def edition_rows(snap: Snapshot, edition: int) -> list[CountryRow]:
     """The table's rows of an edition, built once per process."""
 
     def build() -> list[CountryRow]:
-        return [
-            CountryRow.model_construct(**{k: r[k] for k in ROW_KEYS})
-            for r in snap.with_changes(edition)
-        ]
+        return [CountryRow(*(r[k] for k in ROW_KEYS)) for r in snap.with_changes(edition)]
 
     return snap.memo(("countries-rows", str(edition)), build)
 
@@ -176,8 +177,7 @@ async def countries(
     ctx = countries_page(request, edition, region, status, kind, q, sort, order)
 
     def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
-        columns = list(CountryRow.model_fields)
-        return [r.model_dump() for r in ctx.rows], columns, f"fiw-{ctx.edition}.csv"
+        return [asdict(r) for r in ctx.rows], list(ROW_KEYS), f"fiw-{ctx.edition}.csv"
 
     return respond(
         request, "countries.html", ctx, csv_rows=as_csv, columns=COLUMNS,
@@ -185,27 +185,17 @@ async def countries(
     )  # fmt: skip
 
 
-class CountrySummary(BaseModel):
-    id: str
-    iso3: str | None
-    name: str
-    kind: str  # in the latest edition that rates it
-    region: str | None  # in the latest edition with scores; None if never scored
-
-
 @router.get(
     "/api/v1/countries",
-    response_model=list[CountrySummary],
+    response_model=list[CountryInfo],
     responses=CSV_RESPONSE,
     tags=["countries"],
 )
 async def list_countries(request: Request, format: str | None = None) -> Response:
     """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV)."""
     parse_format(format)
-    rows = [
-        {"id": c.id, "iso3": c.iso3, "name": c.name, "kind": c.kind, "region": c.region}
-        for c in snapshot(request).countries.values()
-    ]
+    rows = [asdict(c) for c in snapshot(request).countries.values()]
     if page_format(request) == "csv":
-        return csv_response(rows, list(CountrySummary.model_fields), "fiw-countries.csv")
+        columns = [f.name for f in fields(CountryInfo)]
+        return csv_response(rows, columns, "fiw-countries.csv")
     return json_response(rows)

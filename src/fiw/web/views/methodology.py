@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from fiw.methodology import load_index
 from fiw.web.errors import NotFound
@@ -14,7 +15,8 @@ from fiw.web.render import ERRORS, PageContext, json_response, page, respond
 router = APIRouter()
 
 
-class QuestionView(BaseModel):
+@dataclass(frozen=True)
+class QuestionView:
     code: str
     text: str | None  # None where fiw does not know the wording of this edition
     confidence: str | None
@@ -22,14 +24,16 @@ class QuestionView(BaseModel):
     guidance: str  # fiw's own paraphrase, not Freedom House's text
 
 
-class CategoryView(BaseModel):
+@dataclass(frozen=True)
+class CategoryView:
     code: str
     name: str
     max: int
     questions: list[QuestionView]
 
 
-class DiscretionaryView(BaseModel):
+@dataclass(frozen=True)
+class DiscretionaryView:
     code: str
     name: str
     aggregate: str
@@ -42,18 +46,21 @@ class DiscretionaryView(BaseModel):
     guidance: str
 
 
-class Band(BaseModel):
+@dataclass(frozen=True)
+class Band:
     value: str  # a rating ("1"…"7") or a status
     min: float
     max: float
 
 
-class Scale(BaseModel):
+@dataclass(frozen=True)
+class Scale:
     name: str
     confidence: str
     bands: list[Band]
 
 
+@dataclass(frozen=True)
 class MethodologyPage(PageContext):
     index: str
     name: str

@@ -4,14 +4,14 @@ to its paragraph's section on the country page (`/country/{id}/{edition}#A1`).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
-from starlette.exceptions import HTTPException
 
-from fiw.store.search import split_marks
+from fiw.methodology import INDICATORS_OF, load_index
+from fiw.store.search import SearchHit
 from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
 from fiw.web.render import (
@@ -23,18 +23,26 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import INDICATORS
+from fiw.web.snapshot import Row
 
 router = APIRouter()
 
-# Sections a hit can be in, as the filter offers them: value -> label.
-SECTIONS: dict[str, str] = {
-    "overview": "Overview",
-    "key_developments": "Key developments",
-    **{code: code for code in INDICATORS[:10]},
-    "Q": "Q (discretionary)",
-    **{code: code for code in INDICATORS[10:]},
-}
+
+def _sections() -> dict[str, str]:
+    """Sections a hit can be in, as the filter offers them (value -> label), in the order of a
+    report: each aggregate's indicators, then its discretionary question still asked (Q)."""
+    rules = load_index("fiw")
+    sections = {"overview": "Overview", "key_developments": "Key developments"}
+    for aggregate in rules.aggregates:
+        for category in aggregate.categories:
+            sections.update({code: code for code in INDICATORS_OF[category]})
+        for question in rules.discretionary:
+            if question.aggregate == aggregate.code and question.last is None:
+                sections[question.code] = f"{question.code} (discretionary)"
+    return sections
+
+
+SECTIONS: dict[str, str] = _sections()
 PAGE_SIZE = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
@@ -55,24 +63,22 @@ class Searcher(Protocol):
     ) -> list[Any]: ...
 
 
-class Hit(BaseModel):
-    country_id: str
-    name: str
-    edition: int
-    region: str | None
-    status: str | None
-    indicator: str
-    position: int
-    snippet: str
-    marks: list[tuple[int, int]]
+@dataclass(frozen=True)
+class Hit(SearchHit):
+    """The store's hit and the address of its paragraph on the country page."""
+
     url: str
 
-    def segments(self) -> list[tuple[str, bool]]:
-        """The snippet as (text, is_match) pieces, so the template marks matches safely."""
-        return split_marks(self.snippet, self.marks)
+    def row(self) -> Row:
+        """The hit as a CSV row (`CSV_COLUMNS`)."""
+        return {**self.to_dict(), "url": self.url}
 
 
-class SearchFilters(BaseModel):
+CSV_COLUMNS = [f.name for f in fields(Hit) if f.name != "marks"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
     q: str | None
     indicator: str | None
     edition: int | None
@@ -80,6 +86,7 @@ class SearchFilters(BaseModel):
     status: str | None
 
 
+@dataclass(frozen=True)
 class SearchPage(PageContext):
     filters: SearchFilters
     editions: list[int]
@@ -89,7 +96,7 @@ class SearchPage(PageContext):
     limit: int
     count: int
     more: bool
-    hits: list[Hit]
+    hits: tuple[Hit, ...]
 
 
 def searcher(request: Request) -> Searcher:
@@ -145,11 +152,12 @@ def run_search(
                 region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
             )  # fmt: skip
         except SearchError as exc:
-            raise HTTPException(422, str(exc)) from exc
-    hits = [
-        Hit(**h.to_dict(), url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
+            raise BadParameter("q", filters.q, str(exc)) from exc  # until SearchError is a FiwError
+    hits = tuple(
+        Hit(**{f.name: getattr(h, f.name) for f in fields(h)},
+            url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
         for h in found[:limit]
-    ]
+    )  # fmt: skip
     snap = snapshot(request)
     return SearchPage(
         filters=filters, editions=list(snap.editions), regions=list(snap.regions),
@@ -195,7 +203,5 @@ def search_api(
         raise BadParameter("q", q, "at least one word to search for")
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
     if page_format(request) == "csv":
-        rows = [h.model_dump(exclude={"marks"}) for h in ctx.hits]
-        columns = [c for c in Hit.model_fields if c != "marks"]
-        return csv_response(rows, columns, "fiw-search.csv")
-    return json_response(ctx.hits)
+        return csv_response([h.row() for h in ctx.hits], CSV_COLUMNS, "fiw-search.csv")
+    return json_response(ctx.hits, kind=tuple[Hit, ...])
