@@ -70,7 +70,7 @@ async def assessments(
         region=parse_region(request, region),
         status=parse_status(status),
         kind=parse_kind(kind),
-        country=find_country(request, country).id if country else None,
+        country=find_country(request, country, "country").id if country else None,
     )
     if page_format(request) == "csv":
         label = f"-{edition}" if edition else ""

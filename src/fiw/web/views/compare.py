@@ -66,7 +66,7 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
     edition = check_edition(request, edition)
     found = []
     for key in keys:
-        country = find_country(request, key)
+        country = find_country(request, key, "c")
         if country not in found:
             found.append(country)
     if found and not MIN_COUNTRIES <= len(found) <= MAX_COUNTRIES:
@@ -122,7 +122,7 @@ async def compare(
     """Two to six countries or territories side by side (`?c=kazakhstan&c=kyrgyzstan`)."""
     keys = [k.strip() for k in c if k.strip()]
     snap = snapshot(request)
-    canonical = [find_country(request, k).id for k in keys]
+    canonical = [find_country(request, k, "c").id for k in keys]
     if canonical != c:  # ISO3 codes, names or blanks: send to the canonical address
         query = [("c", k) for k in canonical] + ([("edition", str(edition))] if edition else [])
         suffix = ".json" if request.url.path.endswith(".json") else ""
