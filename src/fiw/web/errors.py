@@ -26,16 +26,6 @@ class NotFound(NotFoundError):
         self.where = where
 
 
-class BadParameter(FiwError):
-    """A request parameter with a value the endpoint cannot use: a 422 naming it."""
-
-    http_status = 422
-
-    def __init__(self, name: str, value: object, expected: str) -> None:
-        super().__init__(f"{name} = {value!r}: expected {expected}")
-        self.where = name
-
-
 def wants_json(request: Request) -> bool:
     """API paths and the .json/.csv twins of pages answer errors in JSON."""
     path = request.url.path

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from fiw.errors import ParameterError, UnknownCountry
 from fiw.methodology import Status
-from fiw.web.errors import BadParameter, NotFound
-from fiw.web.snapshot import CountryInfo, Frames, Snapshot, UnknownCountry
+from fiw.web.errors import NotFound
+from fiw.web.snapshot import CountryInfo, Frames, Snapshot
 
 KINDS = ("country", "territory")
 
@@ -52,7 +53,7 @@ def parse_status(value: str | None) -> str | None:
     try:
         return Status.parse(value).value
     except ValueError:
-        raise BadParameter(
+        raise ParameterError(
             "status", value, "Free, Partly Free or Not Free (or F, PF, NF)"
         ) from None
 
@@ -61,7 +62,7 @@ def parse_kind(value: str | None) -> str | None:
     if not value:
         return None
     if value.lower() not in KINDS:
-        raise BadParameter("kind", value, "country or territory")
+        raise ParameterError("kind", value, "country or territory")
     return value.lower()
 
 
@@ -72,13 +73,13 @@ def parse_region(request: Request, value: str | None) -> str | None:
     for region in regions:
         if region.lower() == value.lower():
             return region
-    raise BadParameter("region", value, "one of " + ", ".join(regions))
+    raise ParameterError("region", value, "one of " + ", ".join(regions))
 
 
 def parse_format(value: str | None) -> None:
     """`?format=` of list endpoints: json (the default) or csv."""
     if value not in (None, "json", "csv"):
-        raise BadParameter("format", value, "json or csv")
+        raise ParameterError("format", value, "json or csv")
 
 
 def status_slug(status: str | None) -> str:

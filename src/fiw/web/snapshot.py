@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fiw.analysis import previous_totals
-from fiw.errors import NotFoundError
+from fiw.errors import UnknownCountry
 from fiw.methodology import Status
 
 if TYPE_CHECKING:
@@ -29,10 +29,6 @@ Row = dict[str, Any]
 rating row (the columns of `ds.ratings()`, and `year`)."""
 T = TypeVar("T")
 REPORT_CACHE = 256
-
-
-class UnknownCountry(NotFoundError, LookupError):
-    """No country or territory has the id, ISO3 code or name asked for."""
 
 
 @dataclass(frozen=True)
@@ -151,20 +147,19 @@ class Snapshot:
         return next((e for e in self.all_editions if e.year == year), None)
 
     def country(self, key: str) -> CountryInfo:
-        """By id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use; UnknownCountry if none."""
+        """By id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use; UnknownCountry (a
+        `fiw.errors.NotFoundError`) if none."""
         found = self.countries.get(key) or self._by_iso3.get(key.upper())
         if found is not None:
             return found
-        from fiw.store.errors import CountryNotFound
-
         try:
             handle = self.store.country(key)
-        except CountryNotFound:
+        except UnknownCountry:
             raise UnknownCountry(
-                f"no country or territory has the id, ISO3 code or name {key!r}"
+                key, f"no country or territory has the id, ISO3 code or name {key!r}"
             ) from None
         if handle.id not in self.countries:
-            raise UnknownCountry(f"{handle.name} has no ratings or scores in this database")
+            raise UnknownCountry(key, f"{handle.name} has no ratings or scores in this database")
         return self.countries[handle.id]
 
     # --- rows -------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from fiw.analysis import (
     rating_changes,
     transitions,
 )
+from fiw.errors import ParameterError
 from fiw.methodology import load_index
-from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, frames, snapshot
 from fiw.web.render import PageContext, csv_response, json_response, page, respond
 
@@ -180,7 +180,7 @@ def api_longrun(
         if value is not None:
             check_edition(request, value, where)
     if start is not None and end is not None and start >= end:
-        raise BadParameter("from", start, f"an edition before to = {end}")
+        raise ParameterError("from", start, f"an edition before to = {end}")
     result = long_run(frames(request).scores(), start, end, territories, limit)
     if format == "csv":
         span = result.span

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from fiw.errors import ParameterError
 from fiw.methodology import TOTAL_MAX, load_index
 from fiw.web import charts
-from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, find_country, snapshot
 from fiw.web.render import PageContext, page, respond
 from fiw.web.snapshot import CountryInfo
@@ -70,7 +70,7 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
         if country not in found:
             found.append(country)
     if found and not MIN_COUNTRIES <= len(found) <= MAX_COUNTRIES:
-        raise BadParameter(
+        raise ParameterError(
             "c", keys, f"{MIN_COUNTRIES} to {MAX_COUNTRIES} different countries or territories"
         )
     rows = [

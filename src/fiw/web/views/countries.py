@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from fiw.errors import ParameterError
 from fiw.methodology import STATUSES
-from fiw.web.errors import BadParameter
 from fiw.web.queries import (
     check_edition,
     parse_format,
@@ -134,9 +134,9 @@ def countries_page(
 ) -> CountriesPage:
     """Every country and territory of `edition`, filtered and sorted as asked."""
     if sort not in COLUMNS:
-        raise BadParameter("sort", sort, "one of " + ", ".join(COLUMNS))
+        raise ParameterError("sort", sort, "one of " + ", ".join(COLUMNS))
     if order not in ("asc", "desc"):
-        raise BadParameter("order", order, "asc or desc")
+        raise ParameterError("order", order, "asc or desc")
     edition = check_edition(request, edition)
     filters = Filters(
         region=parse_region(request, region), status=parse_status(status), kind=parse_kind(kind),

@@ -10,9 +10,9 @@ from typing import Any, Protocol
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from fiw.errors import ParameterError
 from fiw.methodology import INDICATORS_OF, load_index
 from fiw.store.search import SearchHit
-from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
 from fiw.web.render import (
     CSV_RESPONSE,
@@ -111,7 +111,7 @@ def parse_section(value: str | None) -> str | None:
     for key in SECTIONS:
         if key.lower() == value.lower():
             return key
-    raise BadParameter("indicator", value, "one of " + ", ".join(SECTIONS))
+    raise ParameterError("indicator", value, "one of " + ", ".join(SECTIONS))
 
 
 def anchor(indicator: str) -> str:
@@ -134,9 +134,9 @@ def run_search(
 ) -> SearchPage:
     """The hits of `q` under the filters (none when `q` is empty), one page of them."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise BadParameter("limit", limit, f"a whole number 1 to {MAX_LIMIT}")
+        raise ParameterError("limit", limit, f"a whole number 1 to {MAX_LIMIT}")
     if not 0 <= offset <= MAX_OFFSET:
-        raise BadParameter("offset", offset, f"a whole number 0 to {MAX_OFFSET:,}")
+        raise ParameterError("offset", offset, f"a whole number 0 to {MAX_OFFSET:,}")
     filters = SearchFilters(
         q=(q or "").strip() or None, indicator=parse_section(indicator),
         edition=check_edition(request, edition) if edition is not None else None,
@@ -144,15 +144,10 @@ def run_search(
     )  # fmt: skip
     found: list[Any] = []
     if filters.q:
-        from fiw.store.textsearch import SearchError
-
-        try:
-            found = searcher(request).search(
-                filters.q, indicator=filters.indicator, edition=filters.edition,
-                region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
-            )  # fmt: skip
-        except SearchError as exc:
-            raise BadParameter("q", filters.q, str(exc)) from exc  # until SearchError is a FiwError
+        found = searcher(request).search(
+            filters.q, indicator=filters.indicator, edition=filters.edition,
+            region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
+        )  # fmt: skip
     hits = tuple(
         Hit(**{f.name: getattr(h, f.name) for f in fields(h)},
             url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
@@ -198,9 +193,9 @@ def search_api(
     """Paragraphs of the imported reports containing every term of `q` (words, "quoted
     phrases", prefix*), newest edition first; filters are optional (`?format=csv` for CSV)."""
     if format not in (None, "json", "csv"):
-        raise BadParameter("format", format, "json or csv")
+        raise ParameterError("format", format, "json or csv")
     if not q.strip():
-        raise BadParameter("q", q, "at least one word to search for")
+        raise ParameterError("q", q, "at least one word to search for")
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
     if page_format(request) == "csv":
         return csv_response([h.row() for h in ctx.hits], CSV_COLUMNS, "fiw-search.csv")
