@@ -131,7 +131,8 @@ def test_templates_get_data_only_through_the_context(
         extra = set(given) - {"page", "request"}
         allowed = {"chart", "atlas_url", "map_ready", "map_entries", "scores_chart",
                    "ratings_chart", "choices", "slots", "columns", "row_html", "csv_rows",
-                   "averages_chart", "shares_chart", "net_chart", "r", "edition"}  # fmt: skip
+                   "averages_chart", "shares_chart", "net_chart",
+                   "r", "edition", "status_order"}  # fmt: skip
         assert extra <= allowed, f"{name} got {sorted(extra - allowed)}"
 
 
@@ -252,3 +253,17 @@ def test_library_errors_answer_an_html_page_on_pages(
     r = client.get("/changes/2013")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert "first with scores" in r.text
+
+
+def test_status_counts_have_one_shape(served: tuple[httpx.Client, Recorder]) -> None:
+    """Counts by status are {"Free": n, "Partly Free": n, "Not Free": n} on the home page, the
+    edition summary and the trends' shares; the history leaves out cells published as more
+    than one rating (South Africa 1972), as Freedom House's totals do."""
+    client, _ = served
+    home = client.get("/index.json", params={"edition": 2024}).json()
+    summary = client.get("/api/v1/editions/2024").json()
+    assert home["counts"] == summary["counts"]
+    assert list(home["counts"]) == ["Free", "Partly Free", "Not Free"]
+    shares = client.get("/trends.json", params={"territories": "true"}).json()["status_shares"]
+    assert home["history"] == shares
+    assert home["history"][-1]["counts"] == home["counts"]

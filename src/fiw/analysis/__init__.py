@@ -26,6 +26,7 @@ from fiw.analysis.history import (
     StatusShare,
     all_rating_changes,
     rating_changes,
+    status_counts,
     status_distribution,
 )
 from fiw.analysis.longrun import (
@@ -82,6 +83,7 @@ __all__ = [
     "resolve_edition",
     "rounded_ratio",
     "span_changes",
+    "status_counts",
     "status_distribution",
     "transitions",
     "trends",

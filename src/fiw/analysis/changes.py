@@ -12,19 +12,16 @@ from itertools import pairwise
 from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import Field, computed_field
+from pydantic import computed_field
 
 from fiw.analysis.frames import INDICATORS, EditionNotFound, scores_frame
-from fiw.analysis.shape import json_of
+from fiw.analysis.shape import From, Hidden, Moved, Shaped, To
 
 _KEYS = ["country_id", "edition"]
-From = Field(serialization_alias="from")
-To = Field(serialization_alias="to")
-Hidden = Field(exclude=True)
 
 
 @dataclass(frozen=True)
-class TotalChange:
+class TotalChange(Moved):
     """One entity's total score in an earlier edition and in a later one (JSON: from, to)."""
 
     country: str
@@ -32,17 +29,9 @@ class TotalChange:
     before: Annotated[int, From]
     after: Annotated[int, To]
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class StatusChange:
+class StatusChange(Shaped):
     """One entity whose status differs from the previous edition's."""
 
     country: str
@@ -50,12 +39,9 @@ class StatusChange:
     before: Annotated[str, From]
     after: Annotated[str, To]
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class EditionChanges:
+class EditionChanges(Shaped):
     """The headline of an edition: who improved, declined or stayed, and status changes.
 
     `not_compared` holds the ids present in this edition but not in the previous one; they are
@@ -78,13 +64,9 @@ class EditionChanges:
         """Declines minus improvements (positive: more declined than improved)."""
         return len(self.declined) - len(self.improved)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of `fiw changes --json` and of `/api/v1/changes/{edition}`."""
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class NetDecline:
+class NetDecline(Shaped):
     """One point of the net-decline series."""
 
     edition: int
@@ -97,12 +79,9 @@ class NetDecline:
     def net_decline(self) -> int:
         return self.declined - self.improved
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class IndicatorMove:
+class IndicatorMove(Moved):
     """One indicator of one entity that moved since the previous edition."""
 
     country: str
@@ -111,17 +90,9 @@ class IndicatorMove:
     before: Annotated[int, From]
     after: Annotated[int, To]
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class IndicatorTally:
+class IndicatorTally(Shaped):
     """How many entities moved up and down on one indicator, and the net points."""
 
     indicator: str
@@ -129,12 +100,9 @@ class IndicatorTally:
     down: int
     net: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class IndicatorChanges:
+class IndicatorChanges(Shaped):
     """Every indicator move of an edition, and a tally per indicator (all 25, in code order).
 
     Moves are sorted by indicator code order, then by size (largest first), name and id. Q (the
@@ -146,9 +114,6 @@ class IndicatorChanges:
     territories: Annotated[bool, Hidden]
     moves: tuple[IndicatorMove, ...]
     tally: tuple[IndicatorTally, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
 
 def _paired(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -4,18 +4,17 @@ editions, its change over all its editions, and its longest run of decline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
-from pydantic import computed_field
 
-from fiw.analysis.changes import From, To, TotalChange, all_edition_changes
+from fiw.analysis.changes import TotalChange, all_edition_changes
 from fiw.analysis.longrun import DeclineRun, decline_runs, long_run
-from fiw.analysis.shape import json_of
+from fiw.analysis.shape import From, Moved, Shaped, To
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Moved):
     """One country's total in an edition (`edition`) against the edition before (`previous`)."""
 
     edition: int
@@ -23,14 +22,9 @@ class Step:
     before: Annotated[int, From]
     after: Annotated[int, To]
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
 
 @dataclass(frozen=True)
-class CountryChanges:
+class CountryChanges(Shaped):
     """A country's largest year-on-year gains and declines (largest first; of equal ones the
     later first), its change from its first edition with scores (`span_from`) to its last, and
     its longest run of decline. Empty where it has fewer than two editions with scores."""
@@ -41,9 +35,6 @@ class CountryChanges:
     span: TotalChange | None = None
     span_from: int | None = None
     longest_decline: DeclineRun | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
 
 def country_changes(scores: pd.DataFrame, country_id: str, limit: int = 3) -> CountryChanges:

@@ -82,20 +82,42 @@ def _kind(frame: pd.DataFrame, what: str) -> pd.Series:
     return kind.astype("object")
 
 
+def _entities(
+    source: pd.DataFrame, columns: Sequence[str], optional: str, what: str, territories: bool
+) -> pd.DataFrame:
+    """A copy of `columns` (and `optional` where present) of `source`, countries only unless
+    `territories`, with kind checked and country_id, name and status typed."""
+    _require(source, columns, what)
+    extra = [optional] if optional in source.columns else []
+    frame = source.loc[:, [*columns, *extra]].copy()
+    frame["kind"] = _kind(frame, what)
+    if not territories:
+        frame = frame[frame["kind"] == "country"]
+    frame["country_id"] = frame["country_id"].astype(str)
+    frame["name"] = frame["name"].astype(str)
+    frame["status"] = _status(frame["status"])
+    return frame
+
+
+def _unique(frame: pd.DataFrame, edition: str, what: str, where: str) -> pd.DataFrame:
+    """`frame` renumbered, once no entity appears twice in an edition (column `edition`)."""
+    dupes = frame.duplicated(["country_id", edition], keep=False)
+    if dupes.any():
+        row = frame.loc[dupes].iloc[0]
+        raise AnalysisError(
+            f"{what}: {row['country_id']} appears more than once in "
+            + where.format(edition=row["edition"])
+        )
+    return frame.reset_index(drop=True)
+
+
 def scores_frame(scores: pd.DataFrame, territories: bool = False) -> pd.DataFrame:
     """The columns analysis needs from `ds.scores()`, typed, countries only unless `territories`.
 
     Raises AnalysisError naming any missing column or any duplicated (country_id, edition).
     """
     what = "scores frame"
-    _require(scores, REQUIRED_SCORES, what)
-    extra = ["iso3"] if "iso3" in scores.columns else []
-    frame = scores.loc[:, [*REQUIRED_SCORES, *extra]].copy()
-    frame["kind"] = _kind(frame, what)
-    if not territories:
-        frame = frame[frame["kind"] == "country"]
-    frame["country_id"] = frame["country_id"].astype(str)
-    frame["name"] = frame["name"].astype(str)
+    frame = _entities(scores, REQUIRED_SCORES, "iso3", what, territories)
     frame["region"] = frame["region"].astype("object")
     numeric = ["edition", *INDICATORS, *SUBCATEGORIES, *AGGREGATE_COLUMNS]
     for column in numeric:
@@ -107,14 +129,7 @@ def scores_frame(scores: pd.DataFrame, territories: bool = False) -> pd.DataFram
                 "expected an integer"
             )
         frame[column] = values.astype("int64")
-    frame["status"] = _status(frame["status"])
-    dupes = frame.duplicated(["country_id", "edition"], keep=False)
-    if dupes.any():
-        row = frame.loc[dupes].iloc[0]
-        raise AnalysisError(
-            f"{what}: {row['country_id']} appears more than once in the {row['edition']} edition"
-        )
-    return frame.reset_index(drop=True)
+    return _unique(frame, "edition", what, "the {edition} edition")
 
 
 def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFrame:
@@ -124,14 +139,7 @@ def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFr
     An optional `raw` column (cells published as more than a plain rating) is kept.
     """
     what = "ratings frame"
-    _require(ratings, RATING_COLUMNS, what)
-    extra = ["raw"] if "raw" in ratings.columns else []
-    frame = ratings.loc[:, [*RATING_COLUMNS, *extra]].copy()
-    frame["kind"] = _kind(frame, what)
-    if not territories:
-        frame = frame[frame["kind"] == "country"]
-    frame["country_id"] = frame["country_id"].astype(str)
-    frame["name"] = frame["name"].astype(str)
+    frame = _entities(ratings, RATING_COLUMNS, "raw", what, territories)
     frame["edition"] = frame["edition"].astype(str).str.strip()
     order = pd.to_numeric(frame["edition_order"], errors="coerce")
     if order.isna().any():
@@ -139,14 +147,7 @@ def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFr
     frame["edition_order"] = order.astype("int64")
     for column in ("pr_rating", "cl_rating"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    frame["status"] = _status(frame["status"])
-    dupes = frame.duplicated(["country_id", "edition_order"], keep=False)
-    if dupes.any():
-        row = frame.loc[dupes].iloc[0]
-        raise AnalysisError(
-            f"{what}: {row['country_id']} appears more than once in edition {row['edition']}"
-        )
-    return frame.reset_index(drop=True)
+    return _unique(frame, "edition_order", what, "edition {edition}")
 
 
 @dataclass(frozen=True)

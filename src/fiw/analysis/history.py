@@ -6,6 +6,7 @@ them. An entity not rated in either of two editions is not compared.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +22,11 @@ from fiw.analysis.frames import (
     resolve_edition,
 )
 from fiw.analysis.rounding import rounded_ratio
-from fiw.analysis.shape import json_of
+from fiw.analysis.shape import Shaped
 
 
 @dataclass(frozen=True)
-class RatingChange:
+class RatingChange(Shaped):
     """One entity whose PR rating, CL rating or status moved since the previous edition."""
 
     country: str
@@ -42,9 +43,6 @@ class RatingChange:
         """Change of PR + CL ratings; negative is better (1 is the most free rating)."""
         return (self.pr_to + self.cl_to) - (self.pr_from + self.cl_from)
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
     @model_serializer(mode="plain")
     def _shape(self) -> dict[str, Any]:
         return {
@@ -58,7 +56,7 @@ class RatingChange:
 
 
 @dataclass(frozen=True)
-class RatingChanges:
+class RatingChanges(Shaped):
     """Rating and status changes of one edition of the history against the previous one.
 
     `changes` holds every entity with a different PR rating, CL rating or status, sorted by
@@ -84,9 +82,6 @@ class RatingChanges:
     def status_changes(self) -> tuple[RatingChange, ...]:
         return tuple(c for c in self.changes if c.status_from != c.status_to)
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
     @model_serializer(mode="plain")
     def _shape(self) -> dict[str, Any]:
         return {
@@ -102,7 +97,7 @@ class RatingChanges:
 
 
 @dataclass(frozen=True)
-class StatusShare:
+class StatusShare(Shaped):
     """How many entities were Free, Partly Free and Not Free in one edition of the history."""
 
     edition: EditionRef
@@ -118,9 +113,6 @@ class StatusShare:
             s: rounded_ratio(100 * n, self.rated) if self.rated else 0.0
             for s, n in self.counts.items()
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
     @model_serializer(mode="plain")
     def _shape(self) -> dict[str, Any]:
@@ -234,3 +226,10 @@ def status_distribution(
         StatusShare(refs[int(order)], {str(s): int(n) for s, n in row.items()})
         for order, row in table.items()
     )
+
+
+def status_counts(statuses: Iterable[str | None]) -> dict[str, int]:
+    """How many of `statuses` are each status, best first (`StatusShare.counts`' shape);
+    None (not rated) is not counted."""
+    found = list(statuses)
+    return {status: found.count(status) for status in STATUSES}

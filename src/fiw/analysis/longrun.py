@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import Field, SerializerFunctionWrapHandler, computed_field, model_serializer
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
-from fiw.analysis.changes import From, Hidden, To, TotalChange
+from fiw.analysis.changes import TotalChange
 from fiw.analysis.frames import (
     STATUSES,
     AnalysisError,
@@ -21,11 +21,11 @@ from fiw.analysis.frames import (
     resolve_edition,
     scores_frame,
 )
-from fiw.analysis.shape import json_of
+from fiw.analysis.shape import From, Hidden, Moved, Shaped, To
 
 
 @dataclass(frozen=True)
-class SpanChanges:
+class SpanChanges(Shaped):
     """Total-score change of every entity scored in both `start` and `end` editions."""
 
     start: Annotated[int, From]
@@ -35,12 +35,9 @@ class SpanChanges:
     declines: tuple[TotalChange, ...]
     unchanged: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class DeclineRun:
+class DeclineRun(Moved):
     """An entity's longest run of consecutive editions in which its total fell.
 
     `first` is the first edition that declined, `last` the last; `before` is the total in the
@@ -57,17 +54,9 @@ class DeclineRun:
     after: Annotated[int, To]
     ongoing: bool
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
-
 
 @dataclass(frozen=True)
-class Transitions:
+class Transitions(Shaped):
     """A from → to matrix of statuses between two editions of the ratings history.
 
     `matrix[a][b]` counts entities with status a in `start` and b in `end`; `countries[a][b]`
@@ -81,9 +70,6 @@ class Transitions:
     countries: dict[str, dict[str, list[str]]]
     only_in_start: tuple[str, ...]
     only_in_end: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
     @model_serializer(mode="plain")
     def _shape(self) -> dict[str, Any]:
@@ -237,14 +223,11 @@ def transitions(
 
 
 @dataclass(frozen=True)
-class LongRun:
+class LongRun(Shaped):
     """The long run over a span of editions: largest gains and declines, longest decline runs."""
 
     span: SpanChanges
     runs: tuple[DeclineRun, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
     @model_serializer(mode="wrap")
     def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -21,23 +21,20 @@ from fiw.analysis.regions import (
     unconfirmed_regions,
 )
 from fiw.analysis.rounding import rounded_ratio
-from fiw.analysis.shape import json_of
+from fiw.analysis.shape import Shaped
 
 GLOBAL = "Global"
 MEASURES: tuple[str, ...] = ("total", "pr", "cl", *SUBCATEGORIES)
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(Shaped):
     """Averages of one region (or "Global") in one edition, over `entities` entities."""
 
     edition: int
     region: str
     entities: int
     averages: dict[str, float]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
     @model_serializer(mode="plain")
     def _shape(self) -> dict[str, Any]:
@@ -50,7 +47,7 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
-class Trends:
+class Trends(Shaped):
     """Average scores per edition and region. Points are sorted by region, then edition;
     "Global" comes first. `unconfirmed` names entities whose earlier region is unconfirmed."""
 
@@ -58,9 +55,6 @@ class Trends:
     regions: RegionMode
     unconfirmed: Annotated[tuple[str, ...], Field(serialization_alias="unconfirmed_regions")]
     points: tuple[TrendPoint, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(json_of(self))
 
     def series(self, region: str = GLOBAL, measure: str = "total") -> list[tuple[int, float]]:
         """(edition, average) pairs of one region and measure, for charts."""

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
 
+from fiw.methodology import Status
 from fiw.settings import Settings
 from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
@@ -109,7 +110,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         values = {
             "format": ["json", "csv"],
             "kind": ["country", "territory"],
-            "status": ["Free", "Partly Free", "Not Free", "F", "PF", "NF"],
+            "status": [s.value for s in Status] + [s.short for s in Status],
             "region": list(data.regions),
             "indicator": list(search.SECTIONS),
         }

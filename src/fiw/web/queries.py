@@ -53,9 +53,9 @@ def parse_status(value: str | None) -> str | None:
     try:
         return Status.parse(value).value
     except ValueError:
-        raise ParameterError(
-            "status", value, "Free, Partly Free or Not Free (or F, PF, NF)"
-        ) from None
+        names = ", ".join(s.value for s in Status)
+        shorts = ", ".join(s.short for s in Status)
+        raise ParameterError("status", value, f"{names} (or {shorts})") from None
 
 
 def parse_kind(value: str | None) -> str | None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fiw.analysis import previous_totals
 from fiw.errors import UnknownCountry
-from fiw.methodology import Status
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -218,14 +217,6 @@ class Snapshot:
         first."""
         return self.ratings_by_country.get(country_id, [])
 
-    def status_counts(self) -> list[tuple[EditionInfo, dict[str, int]]]:
-        """Free / Partly Free / Not Free counts of every edition since 1973."""
-        out = []
-        for info in self.all_editions:
-            rows = self.ratings_by_order.get(info.order or -1, [])
-            out.append((info, count_statuses([r["status"] for r in rows])))
-        return out
-
     def memo(self, key: tuple[str, str], build: Callable[[], T]) -> T:
         """`build()` once per key and process (views keep derived values here)."""
         found: T | None = self._memo.get(key)
@@ -249,12 +240,3 @@ class Snapshot:
             while len(self._reports) > REPORT_CACHE:
                 self._reports.popitem(last=False)
         return found
-
-
-def count_statuses(statuses: list[str | None]) -> dict[str, int]:
-    """{"free", "partly_free", "not_free"} counts of a list of statuses."""
-    return {
-        "free": statuses.count(Status.FREE.value),
-        "partly_free": statuses.count(Status.PARTLY_FREE.value),
-        "not_free": statuses.count(Status.NOT_FREE.value),
-    }

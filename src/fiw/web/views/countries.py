@@ -82,6 +82,7 @@ class CountriesPage(PageContext):
     edition: int
     editions: list[int]
     regions: list[str]
+    statuses: tuple[str, ...]  # the status filter's choices, best first
     filters: Filters
     count: int
     rows: list[CountryRow]
@@ -91,7 +92,7 @@ def _sort_key(column: str) -> Any:
     def key(row: CountryRow) -> tuple[Any, ...]:
         value = getattr(row, column)
         if column == "status":
-            value = STATUS_ORDER.get(value or "", 3)
+            value = STATUS_ORDER.get(value or "", len(STATUS_ORDER))
         missing = value is None
         return (missing, value if not missing else 0, row.name)
 
@@ -114,7 +115,7 @@ def rows_html(request: Request, edition: int) -> dict[str, Markup]:
     def build() -> dict[str, Markup]:
         template = request.app.state.templates.get_template("_country_row.html")
         return {
-            r.country_id: Markup(template.render(r=r, edition=edition))
+            r.country_id: Markup(template.render(r=r, edition=edition, status_order=STATUS_ORDER))
             for r in edition_rows(snap, edition)
         }
 
@@ -158,6 +159,7 @@ def countries_page(
         rows.sort(key=lambda r: getattr(r, sort) is None)
     return CountriesPage(
         edition=edition, editions=list(snap.editions), regions=list(snap.regions),
+        statuses=STATUSES,
         filters=filters, count=len(rows), rows=rows,
     )  # fmt: skip
 

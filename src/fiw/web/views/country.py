@@ -19,6 +19,7 @@ from fiw.web.render import ERRORS, PageContext, json_response, page, respond
 from fiw.web.snapshot import CountryInfo, Row, Snapshot
 
 router = APIRouter()
+MAXIMA = {"total": TOTAL_MAX, **{code.lower(): AGGREGATE_MAX[code] for code in AGGREGATES}}
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class CountryPage(PageContext):
     cl_rating: int
     q: int
     add_a: int | None
+    maxima: dict[str, int]  # total, pr, cl -> the most points each can have
     last_year: EditionScore | None
     categories: list[CategoryScore]
     history: list[EditionScore]
@@ -212,6 +214,7 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
         pr_rating=row["pr_rating"], cl_rating=row["cl_rating"],
         q=row["Q"] or 0,
         add_a=row["add_a"],
+        maxima=MAXIMA,
         last_year=_edition_score(prev) if prev else None,
         categories=categories,
         history=past.history,

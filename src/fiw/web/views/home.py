@@ -7,10 +7,18 @@ from dataclasses import asdict, dataclass, fields
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fiw.analysis import TotalChange, edition_changes, rounded_ratio
+from fiw.analysis import (
+    StatusShare,
+    TotalChange,
+    edition_changes,
+    rounded_ratio,
+    status_counts,
+    status_distribution,
+)
+from fiw.methodology import STATUSES
 from fiw.web import charts
 from fiw.web.errors import NotFound
-from fiw.web.queries import check_edition, frames, parse_format, snapshot
+from fiw.web.queries import check_edition, frames, parse_format, snapshot, status_slug
 from fiw.web.render import (
     CSV_RESPONSE,
     ERRORS,
@@ -21,24 +29,11 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import Snapshot, count_statuses
+from fiw.web.snapshot import Snapshot
 from fiw.web.world_map import ATLAS_URL, atlas_keys, shape_key
 
 router = APIRouter()
 LARGEST = 5  # how many gains and declines the home page lists
-
-
-@dataclass(frozen=True)
-class StatusCounts:
-    free: int
-    partly_free: int
-    not_free: int
-
-
-@dataclass(frozen=True)
-class EditionCounts(StatusCounts):
-    edition: str
-    order: int
 
 
 @dataclass(frozen=True)
@@ -58,8 +53,8 @@ class HomePage(PageContext):
 
     edition: int
     editions: list[int]
-    counts: StatusCounts
-    history: list[EditionCounts]
+    counts: dict[str, int]  # status -> how many countries and territories (`status_counts`)
+    history: tuple[StatusShare, ...]  # every edition since 1973, territories included
     entries: list[MapEntry]
     without_shape: list[MapEntry]
     gains: tuple[TotalChange, ...]
@@ -94,16 +89,15 @@ def home_page(request: Request, edition: int | None) -> HomePage:
         )
         for r in rows
     ]  # fmt: skip
-    history = [
-        EditionCounts(edition=info.label, order=info.order, **counts)
-        for info, counts in snap.status_counts()
-        if info.order is not None
-    ]
+    history = snap.memo(
+        ("status-history", ""),
+        lambda: status_distribution(frames(request).ratings(), territories=True),
+    )
     gains, declines = largest_changes(request, snap, edition)
     return HomePage(
         edition=edition,
         editions=list(snap.editions),
-        counts=StatusCounts(**count_statuses([r["status"] for r in rows])),
+        counts=status_counts(r["status"] for r in rows),
         history=history,
         entries=entries,
         without_shape=[e for e in entries if e.shape is None or e.shape not in keys],
@@ -119,11 +113,10 @@ async def home(request: Request, edition: int | None = None) -> Response:
     chart = charts.stacked_bars(
         "history",
         "Countries and territories by status, per edition",
-        [h.edition for h in ctx.history],
+        [h.edition.label for h in ctx.history],
         [
-            charts.Series("Free", "free", [h.free for h in ctx.history]),
-            charts.Series("Partly Free", "partly-free", [h.partly_free for h in ctx.history]),
-            charts.Series("Not Free", "not-free", [h.not_free for h in ctx.history]),
+            charts.Series(status, status_slug(status), [h.counts[status] for h in ctx.history])
+            for status in STATUSES
         ],
     )
     return respond(
@@ -138,7 +131,7 @@ class EditionSummary:
     label: str
     period: str | None
     scored: bool  # whether indicator scores exist (2013 on); averages are None before
-    counts: StatusCounts
+    counts: dict[str, int]  # status -> how many (`status_counts`)
     countries: int
     territories: int
     average_total: float | None
@@ -176,7 +169,7 @@ async def edition_summary(request: Request, edition: int) -> Response:
             label=info.label,
             period=info.period,
             scored=bool(scored),
-            counts=StatusCounts(**count_statuses([r["status"] for r in (scored or rated)])),
+            counts=status_counts(r["status"] for r in (scored or rated)),
             countries=kinds.count("country"),
             territories=kinds.count("territory"),
             average_total=_mean([r["total"] for r in scored]),

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fiw.errors import ParameterError
-from fiw.methodology import INDICATORS_OF, load_index
+from fiw.methodology import INDICATORS_OF, STATUSES, load_index
 from fiw.store.search import SearchHit
-from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
+from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
 from fiw.web.render import (
     CSV_RESPONSE,
     PageContext,
@@ -91,6 +91,7 @@ class SearchPage(PageContext):
     filters: SearchFilters
     editions: list[int]
     regions: list[str]
+    statuses: tuple[str, ...]  # the status filter's choices, best first
     sections: dict[str, str]
     offset: int
     limit: int
@@ -156,6 +157,7 @@ def run_search(
     snap = snapshot(request)
     return SearchPage(
         filters=filters, editions=list(snap.editions), regions=list(snap.regions),
+        statuses=STATUSES,
         sections=SECTIONS, offset=offset, limit=limit, count=len(hits),
         more=len(found) > limit, hits=hits,
     )  # fmt: skip
@@ -192,8 +194,7 @@ def search_api(
 ) -> Response:
     """Paragraphs of the imported reports containing every term of `q` (words, "quoted
     phrases", prefix*), newest edition first; filters are optional (`?format=csv` for CSV)."""
-    if format not in (None, "json", "csv"):
-        raise ParameterError("format", format, "json or csv")
+    parse_format(format)
     if not q.strip():
         raise ParameterError("q", q, "at least one word to search for")
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
