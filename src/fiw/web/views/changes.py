@@ -53,8 +53,14 @@ class ChangesPage(PageContext):
 
 
 def changes_page(request: Request, edition: int, territories: bool) -> ChangesPage:
-    """Who improved, declined and changed status in `edition`, and which indicators moved."""
+    """Who improved, declined and changed status in `edition`, and which indicators moved
+    (built once per edition, territories or not, and process)."""
     edition = check_edition(request, edition)
+    key = ("changes-page", f"{edition}/{territories}")
+    return snapshot(request).memo(key, lambda: _changes_page(request, edition, territories))
+
+
+def _changes_page(request: Request, edition: int, territories: bool) -> ChangesPage:
     scores = frames(request).scores()
     result = edition_changes(scores, edition, territories)
     moved = indicator_changes(scores, edition, territories)

@@ -21,7 +21,7 @@ from fiw.analysis import (
 )
 from fiw.methodology import STATUSES, TOTAL_MAX
 from fiw.web import charts
-from fiw.web.queries import frames, status_slug
+from fiw.web.queries import frames, snapshot, status_slug
 from fiw.web.render import PageContext, csv_response, json_response, page, respond
 from fiw.web.views.changes import TerritoriesQuery
 
@@ -45,7 +45,13 @@ class TrendsPage(PageContext):
 
 
 def trends_page(request: Request, territories: bool, regions: RegionsMode) -> TrendsPage:
-    """Average scores per region and edition, status shares since 1973, net declines."""
+    """Average scores per region and edition, status shares since 1973, net declines (built
+    once per choice of territories and regions, and process)."""
+    key = ("trends-page", f"{territories}/{regions}")
+    return snapshot(request).memo(key, lambda: _trends_page(request, territories, regions))
+
+
+def _trends_page(request: Request, territories: bool, regions: RegionsMode) -> TrendsPage:
     data = frames(request)
     result = trends(data.scores(), None, territories, regions)
     return TrendsPage(
