@@ -13,23 +13,37 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from fiw.methodology import Status, load_index
+from fiw.methodology import (
+    AGGREGATE_MAX,
+    INDICATOR_MAX,
+    INDICATOR_MIN,
+    INDICATORS,
+    TOTAL_MAX,
+    Status,
+    load_index,
+)
 from fiw.pages.check import check, derived_status
 from fiw.pages.errors import ParseError, RefusedPage
 from fiw.pages.model import AddQ, Indicator, Note, Problem, Report, ScoreChange, Standing
 
 FIRST_EDITION = 2018
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+"""The largest page fiw parses (16 MiB of UTF-8); a larger one is refused before any work."""
 SEE_ALL = "See all data, scores & information on this country or territory."
 OLD_DISCLAIMER = "Global freedom statuses are calculated on a weighted scale. See the methodology."
 NEW_DISCLAIMER = (
     "A country or territory's Freedom in the World status depends on its aggregate Political "
-    "Rights score, on a scale of 0–40, and its aggregate Civil Liberties score, on a scale of "
-    "0–60. See the methodology."
+    f"Rights score, on a scale of 0–{AGGREGATE_MAX['PR']}, and its aggregate Civil Liberties "
+    f"score, on a scale of 0–{AGGREGATE_MAX['CL']}. See the methodology."
 )
 TERRITORY_MARK = "* Indicates a territory as opposed to an independent country."
 LAST_YEAR = "Last Year's Score & Status"
 Q_TITLE = "ADDITIONAL DISCRETIONARY POLITICAL RIGHTS QUESTION"
 _STATUSES = {s.value.casefold(): s for s in Status}
+_FIGURE_LINE = {
+    "PR": f"'PR Political Rights SCORE {AGGREGATE_MAX['PR']}'",
+    "CL": f"'CL Civil Liberties SCORE {AGGREGATE_MAX['CL']}'",
+}
 _MINUS = str.maketrans({"−": "-", "–": "-", "\xa0": " "})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _CHANGE = re.compile(r"(?:from\s+)?([-−–]?\d)\s*to\s*([-−–]?\d)(?![\d.])")
@@ -52,6 +66,12 @@ def categories() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 @cache
 def _headings() -> frozenset[str]:
     return frozenset(f"{code} {name}" for code, name, _ in categories())
+
+
+def indicator_line(code: str) -> str:
+    """The line that opens an indicator, with its range from the methodology."""
+    low, top = INDICATOR_MIN[code], INDICATOR_MAX[code]
+    return f"{code} 1.00-{top}.00 pts{low}-{top} pts"
 
 
 def _key(line: str) -> str:
@@ -148,11 +168,15 @@ class _Parser:
         """'23 100 Not Free' (or '23 100 not free' in the footer)."""
         parts = _key(self.lines[i] if i < self.n else "").split(" ", 2)
         if len(parts) != 3:
-            raise self._error(i, f"{what} as 'SCORE 100 STATUS', e.g. '23 100 Not Free'")
+            raise self._error(
+                i, f"{what} as 'SCORE {TOTAL_MAX} STATUS', e.g. '23 {TOTAL_MAX} Not Free'"
+            )
         total = _int(parts[0])
         status = _STATUSES.get(parts[2].casefold())
-        if total is None or parts[1] != "100" or status is None:
-            raise self._error(i, f"{what} as 'SCORE 100 STATUS', e.g. '23 100 Not Free'")
+        if total is None or parts[1] != str(TOTAL_MAX) or status is None:
+            raise self._error(
+                i, f"{what} as 'SCORE {TOTAL_MAX} STATUS', e.g. '23 {TOTAL_MAX} Not Free'"
+            )
         return Standing(total, status)
 
     def _is_footer(self, i: int, key: str) -> bool:
@@ -211,17 +235,17 @@ class _Parser:
                 p.status = _STATUSES[folded]
                 p.where["status"] = i + 1
             elif key.startswith("PR Political Rights "):
-                p.pr = self._figure(i, key[20:], 40, "PR", p.pr)
+                p.pr = self._figure(i, key[20:], "PR", p.pr)
                 p.where["pr"] = i + 1
             elif key.startswith("CL Civil Liberties "):
-                p.cl = self._figure(i, key[19:], 60, "CL", p.cl)
+                p.cl = self._figure(i, key[19:], "CL", p.cl)
                 p.where["cl"] = i + 1
             elif p.pr is None and p.total is None and _int(key) is not None:
                 p.total = _int(key)
                 p.where["total"] = i + 1
                 i = self._skip_blank(i + 1)
-                if i >= n or _key(lines[i]) != "100":
-                    raise self._error(i, "'100' below the total score")
+                if i >= n or _key(lines[i]) != str(TOTAL_MAX):
+                    raise self._error(i, f"'{TOTAL_MAX}' below the total score")
             elif key == LAST_YEAR:
                 if p.last_year is not None:
                     raise self._error(i, "one 'Last Year's Score & Status'")
@@ -242,8 +266,8 @@ class _Parser:
                 self._refuse_unknown(i, key)
                 raise self._error(
                     i,
-                    "a header line (status, 'PR Political Rights SCORE 40', "
-                    "'CL Civil Liberties SCORE 60', last year's score, the disclaimer) "
+                    f"a header line (status, {_FIGURE_LINE['PR']}, "
+                    f"{_FIGURE_LINE['CL']}, last year's score, the disclaimer) "
                     "or the first 'headerN' block",
                 )
             first = False
@@ -251,15 +275,13 @@ class _Parser:
         if p.pr is None or p.cl is None:
             if i >= n:
                 self._refuse_unknown(self.n - 1, _key(lines[-1]))
-            missing = (
-                "'PR Political Rights SCORE 40'"
-                if p.pr is None
-                else "'CL Civil Liberties SCORE 60'"
-            )
+            missing = _FIGURE_LINE["PR"] if p.pr is None else _FIGURE_LINE["CL"]
             raise self._error(i, f"{missing} in the page header")
         return i
 
-    def _figure(self, i: int, rest: str, top: int, code: str, seen: int | None) -> int:
+    def _figure(self, i: int, rest: str, code: str, seen: int | None) -> int:
+        """PR's or CL's score from its header line; the maximum must be the methodology's."""
+        top = AGGREGATE_MAX[code]
         if seen is not None:
             raise self._error(i, f"one {code} line in the header")
         value, _, maximum = rest.partition(" ")
@@ -274,12 +296,14 @@ class _Parser:
         label: str | None = None
         texts: list[str] = []
         kind = ""
+        seen: set[str] = set()  # a set, not a scan of p.notes: linear in the number of blocks
 
         def close() -> None:
             if kind == "note":
                 assert label is not None
-                if any(x.label == label for x in p.notes):
+                if label in seen:
                     raise self._error(p.where["block"] - 1, f"one '{label}' block")
+                seen.add(label)
                 p.notes.append(Note(label, "\n\n".join(texts)))
             elif kind == "overview":
                 p.overview = "\n\n".join(texts)
@@ -298,6 +322,7 @@ class _Parser:
                 texts = []
                 label = key.partition(" ")[2]
                 p.where["block"] = i + 1
+                p.where.setdefault(f"block {label}", i + 1)
                 if label == "Overview":
                     if p.overview is not None:
                         raise self._error(i, "one Overview block")
@@ -384,8 +409,10 @@ class _Parser:
                 if not (key.startswith(ind + " ") and "pts" in key):
                     raise self._error(i, f"the indicator line '{ind} 1.00-4.00 pts0-4 pts'")
                 p.where[ind] = i + 1
+                self._indicator_line(i, ind, key)
                 i = self._skip_blank(i + 1)
                 question, score, top = self._question(i, ind)
+                p.where[f"{ind} question"] = i + 1
                 paragraphs, i, key = self._paragraphs(i + 1)
                 change = None
                 for para in paragraphs:
@@ -395,8 +422,21 @@ class _Parser:
                             break
                 p.indicators.append(Indicator(ind, question, score, top, tuple(paragraphs), change))
         if not self._is_footer(i, key):
-            raise self._error(i, "the footer 'On COUNTRY' after G4")
+            raise self._error(i, f"the footer 'On COUNTRY' after {INDICATORS[-1]}")
         return i
+
+    def _indicator_line(self, i: int, code: str, key: str) -> None:
+        """`A1 1.00-4.00 pts0-4 pts`: a range other than the methodology's is a problem."""
+        low, top = INDICATOR_MIN[code], INDICATOR_MAX[code]
+        expected = indicator_line(code)
+        if key.replace(" ", "") != expected.replace(" ", ""):
+            self.page.problems.append(
+                Problem(
+                    f"{code}'s line reads {key[:60]!r}, but {code} is scored {low}–{top} "
+                    f"(expected {expected!r})",
+                    (i + 1,),
+                )
+            )
 
     def _question(self, i: int, code: str) -> tuple[str, int, int]:
         line = self.lines[i].replace("\xa0", " ").strip() if i < self.n else ""
@@ -433,6 +473,7 @@ class _Parser:
             question_score = _artifact(token)
         if (question_score is None and head_score is None) or _key(line) == "CL Civil Liberties":
             raise self._error(i, "Q's question ending in its score, e.g. '… -2.00-2' or '… −3 / 0'")
+        p.where["Q question"] = i + 1
         if question_score is None:
             question = line
         elif head_score is not None and head_score != question_score:
@@ -490,6 +531,16 @@ def _path_year(source: Path) -> int | None:
     return None
 
 
+def _too_large(size: int, first_line: str, source: str | None) -> RefusedPage:
+    return RefusedPage(
+        1,
+        first_line,
+        f"a page of at most {MAX_PAGE_BYTES:,} bytes ({MAX_PAGE_BYTES // 2**20} MiB); "
+        f"this one has {size:,}",
+        source,
+    )
+
+
 def parse_page(
     text: str, *, edition: int | None = None, source: str | Path | None = None
 ) -> Report:
@@ -499,6 +550,9 @@ def parse_page(
     four-digit year in `source`'s file or folder name; sources that disagree are a problem.
     """
     name = str(source) if source is not None else None
+    size = len(text) if len(text) * 4 <= MAX_PAGE_BYTES else len(text.encode("utf-8", "replace"))
+    if size > MAX_PAGE_BYTES:
+        raise _too_large(size, text[:200].partition("\n")[0], name)
     try:
         page = _Parser(text).parse()
     except ParseError as exc:
@@ -572,6 +626,9 @@ def parse_page(
 def parse_file(path: str | Path, *, edition: int | None = None) -> Report:
     """Parse a page saved as a UTF-8 text file (see `parse_page`)."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise _too_large(size, "", str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
