@@ -14,8 +14,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from fiw.methodology import AGGREGATE_MAX, TOTAL_MAX, Status
-from fiw.pages.model import Report, Standing
-from fiw.pages.parse import (
+from fiw.pages.layout import (
     LAST_YEAR,
     NEW_DISCLAIMER,
     OLD_DISCLAIMER,
@@ -25,6 +24,7 @@ from fiw.pages.parse import (
     categories,
     indicator_line,
 )
+from fiw.pages.model import Report, Standing
 
 Format = Literal["text", "md", "html"]
 FORMATS: tuple[str, ...] = ("text", "md", "html")
