@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from fiw.methodology import INDICATORS, STATUSES, TOTAL_MAX
+from fiw.methodology import DISCRETIONARY_RANGE, INDICATORS, STATUSES, TOTAL_MAX
 from fiw.pages import ParseError, Report, parse_page, report_to_json
 from fiw.pages.render import render
 from fiw.settings import get_settings
@@ -111,8 +111,36 @@ def _question(line: str) -> tuple[str, int, int]:
     return head, int(score.partition(".")[0]), int(top.partition(".")[0])
 
 
+def _q_row(lines: Lines) -> int | None:
+    """The index of Q's question line (the line after 'Add Q' or its title), if any."""
+    for i, line in enumerate(lines):
+        if line.rstrip("\r").startswith(("Add Q", "ADDITIONAL DISCRETIONARY")):
+            return _next_row(lines, i + 1)
+    return None
+
+
+def _q_score(rng: Rng, lines: Lines, i: int) -> Lines:
+    """Q's printed score (0 or negative) on its question line changed within Q's range."""
+    line = lines[i].replace("\xa0", " ").rstrip("\r")
+    low, high = DISCRETIONARY_RANGE["Q"]
+    if line.endswith(" / 0"):
+        head, value, _, _ = line.rsplit(" ", 3)
+        old = -int(value.replace("−", "-"))
+        new = rng.choice([v for v in range(low, high + 1) if v != old])
+        lines[i] = f"{head} {str(-new).replace('-', '−')} / 0"
+    else:
+        head, token = line.rsplit(" ", 1)
+        old = -int(token.partition(".")[0])
+        new = rng.choice([v for v in range(low, high + 1) if v != old])
+        lines[i] = f"{head} {_artifact(-new)}"
+    return lines
+
+
 def score(rng: Rng, lines: Lines, page: Page) -> Lines | None:
-    """One indicator's score changed to another value within its range."""
+    """One indicator's score (or Q's, a fifth of the time) changed within its range."""
+    q = _q_row(lines) if page.report.add_q is not None else None
+    if q is not None and rng.random() < 0.2:
+        return _q_score(rng, lines, q)
     _, _, i = rng.choice(_indicator_rows(lines))
     head, value, top = _question(lines[i])
     new = rng.choice([v for v in range(top + 1) if v != value])
