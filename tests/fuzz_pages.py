@@ -199,12 +199,16 @@ def figure(rng: Rng, lines: Lines, page: Page) -> Lines | None:
 
 
 def status(rng: Rng, lines: Lines, page: Page) -> Lines | None:
-    """The status line changed to another status, or a wrong one added to a Free page."""
+    """The status line changed, or deleted (only Free pages omit it), or a wrong one added to a
+    Free page."""
     current = page.report.status
     others = [s for s in STATUSES if current is None or s != current.value]
     for i, line in enumerate(lines):
         if line.strip() in STATUSES:
-            lines[i] = rng.choice(others)
+            if line.strip() != STATUSES[0] and rng.random() < 0.3:
+                del lines[i]
+            else:
+                lines[i] = rng.choice(others)
             return lines
         if line.startswith("PR Political Rights "):
             lines.insert(i, rng.choice([s for s in others if s != STATUSES[0]]))

@@ -9,6 +9,7 @@ placeholders).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from functools import cache
 from fiw.methodology import load_index
 from fiw.pages.model import Problem, Report
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
 
 def normalise(text: str) -> str:
     """The words of `text`: NFKC, case-folded, every run of non-alphanumerics one space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,19 @@ def wordings() -> dict[str, tuple[Wording, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _own(code: str, edition: int | None) -> tuple[Wording, ...]:
-    """The wordings `code` may have in `edition` (all of its wordings when none covers it)."""
+@cache
+def _own(code: str, edition: int | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The wordings `code` may have in `edition` (all of its wordings when none covers it),
+    as published and normalised: the first set lets the usual exact match skip `normalise`."""
     mine = tuple(w for ws in wordings().values() for w in ws if w.code == code)
     if edition is not None:
-        covering = tuple(w for w in mine if w.covers(edition))
-        if covering:
-            return covering
-    return mine
+        mine = tuple(w for w in mine if w.covers(edition)) or mine
+    return frozenset(w.text for w in mine), frozenset(normalise(w.text) for w in mine)
+
+
+@cache
+def _published() -> frozenset[str]:
+    return frozenset(w.text for ws in wordings().values() for w in ws)
 
 
 def _shown(question: str) -> str:
@@ -87,9 +94,11 @@ def wording_problems(report: Report, where: Mapping[str, int] | None = None) -> 
     problems: list[Problem] = []
     edition = report.edition
     for code, question in _questions(report):
+        exact, normalised = _own(code, edition)
+        if question in exact:
+            continue
         text = normalise(question)
-        own = _own(code, edition)
-        if any(normalise(w.text) == text for w in own):
+        if text in normalised:
             continue
         known = wordings().get(text, ())
         lines = (where[f"{code} question"],) if f"{code} question" in where else ()
@@ -117,6 +126,6 @@ def unknown_wordings(report: Report) -> list[str]:
     """Remarks for questions whose wording the methodology data does not know at all."""
     out = []
     for code, question in _questions(report):
-        if normalise(question) not in wordings():
+        if question not in _published() and normalise(question) not in wordings():
             out.append(f"{code}'s question {_shown(question)} is not a wording fiw knows")
     return out
