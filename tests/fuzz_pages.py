@@ -149,7 +149,12 @@ def score(rng: Rng, lines: Lines, page: Page) -> Lines | None:
 
 
 def maximum(rng: Rng, lines: Lines, page: Page) -> Lines | None:
-    """One indicator's maximum changed, on its question line or its indicator line."""
+    """One indicator's maximum changed, on its question line or its indicator line; or Q's
+    printed maximum (`… −3 / 0`, 2018–2019 pages)."""
+    q = _q_row(lines)
+    if q is not None and lines[q].rstrip("\r").endswith(" / 0") and rng.random() < 0.3:
+        lines[q] = lines[q].rstrip("\r")[:-1] + str(rng.randint(1, 9))
+        return lines
     code, k, i = rng.choice(_indicator_rows(lines))
     head, value, top = _question(lines[i])
     new = rng.choice([v for v in range(10) if v != top])

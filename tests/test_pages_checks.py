@@ -13,7 +13,7 @@ from fiw.pages import ParseError, RefusedPage, parse_file, parse_page, remarks
 from fiw.pages.parse import MAX_PAGE_BYTES
 from fiw.pages.render import render_markdown
 from fiw.pages.wording import normalise
-from tests.pages_corpus import corpus, line_of, seed_text
+from tests.pages_corpus import corpus, line_of, seed_text, shared
 
 SOURCE = "kazakhstan-2023.txt"
 
@@ -59,6 +59,17 @@ def test_a_changed_range_on_the_indicator_line_is_a_problem() -> None:
     assert len(r.problems) == 1
     assert r.problems[0].lines == (line_of(text, "D2 "),)
     assert "D2 is scored 0–4" in r.problems[0].message
+
+
+def test_a_changed_maximum_of_q_is_a_problem_on_its_line() -> None:
+    text = shared("data", "pages", "2018", "bahrain.txt").read_text(encoding="utf-8")
+    lines = lines_of(text)
+    q = next(i for i, line in enumerate(lines) if line.endswith(" / 0"))
+    lines[q] = lines[q][:-1] + "4"
+    r = parse_page("\n".join(lines), source="bahrain-2018.txt")
+    assert [(p.lines, p.message) for p in r.problems] == [
+        ((q + 1,), "Q is printed out of 4, but Q's maximum is 0")
+    ]
 
 
 @pytest.mark.parametrize(

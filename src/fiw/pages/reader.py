@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from fiw.methodology import (
     AGGREGATE_MAX,
+    DISCRETIONARY_RANGE,
     INDICATOR_MAX,
     INDICATOR_MIN,
     INDICATORS,
@@ -387,14 +388,18 @@ class LineReader:
         line = self.lines[i].replace("\xa0", " ").strip() if i < self.n else ""
         parts = line.rsplit(" ", 3)
         question_score: int | None = None
-        if len(parts) == 4 and parts[2] == "/" and integer(parts[3]) == 0:
+        if len(parts) == 4 and parts[2] == "/" and integer(parts[3]) is not None:
             question, question_score = parts[0], integer(parts[1])
+            top = -DISCRETIONARY_RANGE["Q"][0]  # Q is printed as points off: at most 0
+            if question_score is not None and integer(parts[3]) != top:
+                p.problems.append(
+                    Problem(f"Q is printed out of {parts[3]}, but Q's maximum is {top}", (i + 1,))
+                )
         else:
             question, _, token = line.rpartition(" ")
             question_score = artifact(token)
-        if (question_score is None and head_score is None) or line_key(
-            line
-        ) == "CL Civil Liberties":
+        no_score = question_score is None and head_score is None
+        if no_score or line_key(line) == "CL Civil Liberties":
             raise self._error(i, "Q's question ending in its score, e.g. '… -2.00-2' or '… −3 / 0'")
         p.where["Q question"] = i + 1
         if question_score is None:

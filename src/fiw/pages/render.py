@@ -13,7 +13,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from fiw.methodology import AGGREGATE_MAX, TOTAL_MAX, Status
+from fiw.methodology import AGGREGATE_MAX, DISCRETIONARY_RANGE, TOTAL_MAX, Status
 from fiw.pages.layout import (
     LAST_YEAR,
     NEW_DISCLAIMER,
@@ -129,7 +129,7 @@ def _render_q(report: Report, add: Callable[[str], None]) -> None:
     edition = report.edition or 9999
     if edition <= 2019:
         add(f"Add Q {Q_TITLE} {_artifact(q.score)}")
-        add(f"{q.question} {str(q.score).replace('-', '−')} / 0")
+        add(f"{q.question} {str(q.score).replace('-', '−')} / {-DISCRETIONARY_RANGE['Q'][0]}")
     elif edition == 2020:
         add(Q_TITLE)
         add(f"{q.question} {_artifact(q.score)}")
