@@ -166,8 +166,10 @@ def maximum(rng: Rng, lines: Lines, page: Page) -> Lines | None:
 
 
 def swap_questions(rng: Rng, lines: Lines, page: Page) -> Lines | None:
-    """The question lines of two indicators swapped (scores travel with them)."""
-    i, j = (q for _, _, q in rng.sample(_indicator_rows(lines), 2))
+    """The question lines of two indicators swapped (scores travel with them). The variant
+    pages' placeholders ("Question A1?") stay: fiw cannot know whose question they are."""
+    rows = [q for _, _, q in _indicator_rows(lines) if not lines[q].startswith("Question ")]
+    i, j = rng.sample(rows, 2)
     lines[i], lines[j] = lines[j], lines[i]
     return lines
 
