@@ -130,7 +130,7 @@ def test_templates_get_data_only_through_the_context(
     for name, given in recorder.renders.items():
         extra = set(given) - {"page", "request"}
         allowed = {"chart", "atlas_url", "map_ready", "map_entries", "scores_chart",
-                   "ratings_chart", "choices", "slots", "columns", "row_html", "csv_rows",
+                   "ratings_chart", "slots", "columns", "row_html", "csv_rows",
                    "averages_chart", "shares_chart", "net_chart",
                    "r", "edition", "status_order"}  # fmt: skip
         assert extra <= allowed, f"{name} got {sorted(extra - allowed)}"

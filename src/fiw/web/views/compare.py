@@ -58,6 +58,7 @@ class ComparePage(PageContext):
     indicators: list[CompareRow]  # A1 … G4
     editions_over_time: list[int]
     over_time: list[Series]
+    choices: list[CountryInfo]  # what the form offers: every country or territory with scores
 
 
 def compare_page(request: Request, keys: list[str], edition: int | None) -> ComparePage:
@@ -110,6 +111,7 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
         edition=edition, editions=list(snap.editions), countries=compared,
         subcategories=subcategories, indicators=indicators,
         editions_over_time=list(snap.editions), over_time=over_time,
+        choices=[c for c in snap.countries.values() if c.id in snap.by_country],
     )  # fmt: skip
 
 
@@ -121,7 +123,6 @@ async def compare(
 ) -> Response:
     """Two to six countries or territories side by side (`?c=kazakhstan&c=kyrgyzstan`)."""
     keys = [k.strip() for k in c if k.strip()]
-    snap = snapshot(request)
     canonical = [find_country(request, k, "c").id for k in keys]
     if canonical != c:  # ISO3 codes, names or blanks: send to the canonical address
         query = [("c", k) for k in canonical] + ([("edition", str(edition))] if edition else [])
@@ -138,6 +139,5 @@ async def compare(
         ],
         low=0, high=TOTAL_MAX, ticks=list(range(0, TOTAL_MAX + 1, TOTAL_MAX // 5)),
     ) if ctx.countries else None  # fmt: skip
-    choices = [(x.id, x.name) for x in snap.countries.values() if x.id in snap.by_country]
-    return respond(request, "compare.html", ctx, chart=chart, choices=choices,
+    return respond(request, "compare.html", ctx, chart=chart,
                    slots=MAX_COUNTRIES)  # fmt: skip
