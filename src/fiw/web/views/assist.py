@@ -1,6 +1,7 @@
 """The score assistant's API: `POST /api/v1/assist/suggest` (one indicator's narrative) and
 `GET /api/v1/assist/check?edition=` (an edition's cells, most suspicious first). Both call
-fiw.assist with the model `fiw assist train` saved (FIW_ASSIST_MODEL)."""
+fiw.assist with the model `fiw assist train` saved (FIW_ASSIST_MODEL); library errors
+become the one error shape in the app's boundary (409 without a usable model)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException
 
-from fiw.errors import FiwError
 from fiw.web.queries import snapshot
 from fiw.web.render import ERRORS, ErrorBody
 
@@ -62,14 +61,11 @@ def _out(row: Suggestion) -> SuggestionOut:
 
 
 def _model(request: Request) -> AssistModel:
-    """The saved model, loaded once per served snapshot (a 409 naming `fiw assist train` without one)."""
+    """The saved model, loaded once per served snapshot (409 naming `fiw assist train` if none)."""
     from fiw.assist import load
 
     path = request.app.state.settings.assist_model
-    try:
-        found: AssistModel = snapshot(request).memo(("assist", str(path)), lambda: load(path))
-    except FiwError as exc:
-        raise HTTPException(exc.http_status, exc.detail()) from None
+    found: AssistModel = snapshot(request).memo(("assist", str(path)), lambda: load(path))
     return found
 
 
@@ -80,14 +76,10 @@ def suggest(request: Request, body: SuggestRequest) -> SuggestionOut:
     """A probability for each score, the suggested score and the sentences behind it."""
     from fiw.assist import suggest_text
 
-    model = _model(request)
-    try:
-        row = suggest_text(
-            model, body.indicator, body.text, score=body.score,
-            previous_score=body.previous_score, previous_text=body.previous_text,
-        )  # fmt: skip
-    except FiwError as exc:
-        raise HTTPException(exc.http_status, exc.detail()) from None
+    row = suggest_text(
+        _model(request), body.indicator, body.text, score=body.score,
+        previous_score=body.previous_score, previous_text=body.previous_text,
+    )  # fmt: skip
     return _out(row)
 
 
@@ -102,9 +94,5 @@ def check(
     """An edition's country cells ranked by how unlikely their score is given the text."""
     from fiw.assist import check_edition
 
-    model = _model(request)
-    try:
-        rows, _ = check_edition(model, snapshot(request).store, edition, top)
-    except FiwError as exc:
-        raise HTTPException(exc.http_status, exc.detail()) from None
+    rows, _ = check_edition(_model(request), snapshot(request).store, edition, top)
     return [_out(r) for r in rows]
