@@ -104,3 +104,23 @@ def test_train_saves_a_model_that_check_uses(tmp_path: Path, assist_slice: Slice
     assert model.exists()
     result = fiw(["check", "--edition", "2023", "--json", "--top", "1"], model, assist_slice.url)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+
+
+def test_evaluate_prints_three_measures_beside_baselines(
+    tmp_path: Path, assist_slice: Slice
+) -> None:
+    model = tmp_path / "model.joblib"
+    model.write_bytes(assist_slice.model_path.read_bytes())
+    result = fiw(["evaluate", "--edition", "2023", "--json"], model, assist_slice.url)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    data = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert data["edition"] == 2023 and data["trained_on"] == [2021, 2022]
+    change, history, text = data["change_detection"], data["history"], data["text_only"]
+    assert history["cells"] == len(COUNTRIES) * 25 == text["cells"]
+    for value in (change["recall"], change["baseline_recall"], history["exact"],
+                  history["baseline_exact"], text["exact"], text["baseline_exact"]):  # fmt: skip
+        assert 0.0 <= value <= 1.0
+    assert text["mae"] >= 0 and text["baseline_mae"] >= 0
+    from fiw.assist import load
+
+    assert load(model).measures["history_exact"] == history["exact"]

@@ -76,6 +76,18 @@ class Evaluation:
     text_only: TextSuggestion
     seconds: float
 
+    def measures(self) -> dict[str, float]:
+        """The headline figures by name (what a saved model keeps of its evaluation)."""
+        c, h, t = self.change_detection, self.history, self.text_only
+        return {
+            "edition": float(self.edition),
+            "change_recall": c.recall,
+            "change_direction": c.direction,
+            "history_exact": h.exact,
+            "text_exact": t.exact,
+            "text_mae": t.mae,
+        }
+
     def to_json(self) -> dict[str, object]:
         out = asdict(self)
         out["trained_on"] = list(self.trained_on)

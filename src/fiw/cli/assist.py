@@ -166,8 +166,9 @@ def evaluate_command(
     model: ModelOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
-    """Train on the editions before EDITION and print the three measures beside baselines."""
-    from fiw.assist import AssistError, evaluate, load_corpus, load_model
+    """Train on the editions before EDITION and print the three measures beside baselines
+    (a saved model trained on exactly those cells is used instead, and keeps the measures)."""
+    from fiw.assist import AssistError, evaluate, load_corpus, load_model, model_path, save
     from fiw.assist.evaluate import reusable
 
     ds = _dataset(database, required=True)
@@ -184,6 +185,9 @@ def evaluate_command(
         else f"training on the editions before {edition} (minutes) …"
     )
     result = evaluate(corpus, edition, saved)
+    if saved is not None:  # the saved model keeps the measures taken on it
+        saved.measures = result.measures()
+        save(saved, model_path(model))
     if as_json:
         print_json(result.to_json())
         return
