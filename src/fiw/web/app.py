@@ -27,6 +27,7 @@ from fiw.web.views import (
     country,
     home,
     methodology,
+    methodology_data,
     search,
 )
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     errors.install(app)
     for module in (home, countries, country, compare, methodology, assessments, search):
         app.include_router(module.router)
+    app.include_router(methodology_data.router)
     analysis.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_api_route("/api/docs", _api_docs, include_in_schema=False, methods=["GET"])
