@@ -1,0 +1,590 @@
+// The draft editor. Reads the draft (GET /api/v1/workbench/drafts/{country}/{edition}) and
+// the rules (GET /api/v1/rules/fiw); recomputes subtotals, PR/CL, ratings and status in the
+// browser on every keystroke (scorer.js: the engine's algorithm over the engine's data);
+// autosaves what changed with a debounced PUT naming the revision it started from
+// (If-Match), and on a 409 shows the saved version beside the user's without losing a
+// character. Review actions (submit, return with comments, approve, publish) are buttons.
+import { ApiError, badge, config, el, fill, request, say, signed, start, whoami, wireLogout } from "./api.js";
+import { asInt, discretionaryFor, score, ScoreError } from "./scorer.js";
+
+const SAVE_DELAY = 900; // ms of quiet before an autosave
+const EDITABLE_STATES = new Set(["draft", "returned", "published"]);
+const EDITOR_ROLES = new Set(["analyst", "admin"]);
+const REVIEWER_ROLES = new Set(["reviewer", "admin"]);
+
+const page = config();
+const edition = Number(page.edition);
+const draftUrl = `/api/v1/workbench/drafts/${encodeURIComponent(page.country)}/${edition}`;
+
+let rules = null; // the methodology data
+let me = null; // the logged-in user
+let draft = null; // the server's latest answer (GET shape)
+let base = null; // the content of the revision the editor is based on
+let sections = []; // [{code, field}] scored sections: indicators, then discretionary
+let timer = null;
+let saving = null; // the save in flight (a promise)
+let blocked = false; // a conflict waits for the user's decision
+let editable = false;
+
+const byId = (id) => document.getElementById(id);
+const input = (kind, code) => byId(`${kind}-${code}`);
+
+/** The draft's content as the API names it (only the editable fields). */
+function contentOf(answer) {
+  return {
+    scores: { ...answer.scores },
+    q: answer.q,
+    narratives: { ...(answer.narratives || {}) },
+    reasons: { ...(answer.reasons || {}) },
+    overview: answer.overview || "",
+    key_developments: [...(answer.key_developments || [])],
+    notes: (answer.notes || []).map((n) => ({ label: n.label, text: n.text })),
+  };
+}
+
+/** A scored section's value in a content: indicators under `scores`, a discretionary
+ * question under its own lower-case field (`q`). */
+function valueOf(content, section) {
+  return section.field ? content[section.field] : content.scores[section.code];
+}
+
+function readScore(code) {
+  const raw = input("score", code).value.trim();
+  if (raw === "") return null;
+  const value = asInt(raw);
+  return value === null ? raw : value;
+}
+
+/** What the form holds now, in the API's shape. */
+function readForm() {
+  const content = { scores: {}, q: base ? base.q : 0, narratives: {}, reasons: {} };
+  for (const s of sections) {
+    const value = readScore(s.code);
+    if (s.field) content[s.field] = value;
+    else if (value !== null) content.scores[s.code] = value;
+    const narrative = input("narrative", s.code).value;
+    if (narrative !== "" || (base && base.narratives[s.code] !== undefined)) content.narratives[s.code] = narrative;
+    const reason = input("reason", s.code).value;
+    if (reason.trim() !== "") content.reasons[s.code] = reason;
+  }
+  content.overview = byId("overview").value;
+  content.key_developments = byId("key-developments")
+    .value.split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  content.notes = [...byId("notes-list").children].map((li) => ({
+    label: li.querySelector("input").value,
+    text: li.querySelector("textarea").value,
+  }));
+  return content;
+}
+
+function fillForm(content) {
+  for (const s of sections) {
+    const value = valueOf(content, s);
+    input("score", s.code).value = value === null || value === undefined ? "" : String(value);
+    input("narrative", s.code).value = content.narratives[s.code] || "";
+    input("reason", s.code).value = content.reasons[s.code] || "";
+  }
+  byId("overview").value = content.overview;
+  byId("key-developments").value = content.key_developments.join("\n");
+  fill(byId("notes-list"));
+  for (const note of content.notes) addNote(note);
+}
+
+function addNote(note = { label: "Note", text: "" }) {
+  const list = byId("notes-list");
+  const n = list.children.length + 1;
+  const id = `note-${Date.now().toString(36)}-${n}`;
+  const remove = el("button", { type: "button", class: "secondary" }, `Remove note ${n}`);
+  const li = el(
+    "li",
+    {},
+    el("label", { for: `${id}-label` }, `Note ${n} label`),
+    el("input", { id: `${id}-label`, value: note.label }),
+    el("label", { for: `${id}-text` }, `Note ${n} text`),
+    el("textarea", { id: `${id}-text`, rows: 2 }),
+    remove,
+  );
+  li.querySelector("textarea").value = note.text;
+  remove.addEventListener("click", () => {
+    li.remove();
+    changed();
+  });
+  list.append(li);
+  return li;
+}
+
+// -- scoring ---------------------------------------------------------------------------
+
+const previous = () => draft.previous || null;
+const previousValue = (s) => (previous() ? valueOf(previous(), s) : undefined);
+
+/** Score the form in the browser; null and the problems when it cannot be scored. */
+function scoreForm(content) {
+  const scores = { ...content.scores };
+  for (const s of sections) if (s.field) scores[s.code] = valueOf(content, s) ?? 0;
+  try {
+    return { result: score(rules, edition, scores), problems: [] };
+  } catch (error) {
+    if (error instanceof ScoreError) return { result: null, problems: error.problems };
+    throw error;
+  }
+}
+
+/** The local problems: the engine's, and each changed score without a reason. */
+function localProblems(content, scored) {
+  const problems = scored.problems.map((p) => ({ field: p.field, expected: p.expected }));
+  if (!previous()) return problems;
+  for (const s of sections) {
+    const now = valueOf(content, s);
+    const before = previousValue(s);
+    if (asInt(now) !== null && now !== before && !(content.reasons[s.code] || "").trim()) {
+      problems.push({ field: s.code, expected: `a reason: the score changed from ${before} (Score Change)` });
+    }
+  }
+  return problems;
+}
+
+function deltaSpan(now, before, lowerIsBetter = false) {
+  if (now === null || now === undefined || before === null || before === undefined) return "";
+  const delta = now - before;
+  const good = lowerIsBetter ? delta < 0 : delta > 0;
+  return el("span", { class: delta === 0 ? "same" : good ? "up" : "down" }, signed(delta));
+}
+
+function renderScoreboard(result) {
+  const prev = previous()?.result || null;
+  const rows = [];
+  const row = (label, key, max, lowerIsBetter = false) => {
+    const now = result ? result[key] : null;
+    const before = prev ? prev[key] : null;
+    rows.push(
+      el(
+        "tr",
+        { dataset: { key } },
+        el("th", { scope: "row" }, label),
+        el("td", { class: "num now" }, now === null || now === undefined ? "–" : max ? `${now}/${max}` : String(now)),
+        el("td", { class: "num before" }, before === null || before === undefined ? "–" : String(before)),
+        el("td", { class: "num" }, deltaSpan(now, before, lowerIsBetter)),
+      ),
+    );
+  };
+  row(rules.total_name, "total", rules.total_max);
+  for (const agg of rules.aggregates) row(`${agg.name} (${agg.code})`, agg.code.toLowerCase(), agg.max);
+  for (const agg of rules.aggregates) row(`${agg.code} rating`, `${agg.code.toLowerCase()}_rating`, 0, true);
+  const status = result ? result.status : null;
+  const before = prev ? prev.status : null;
+  const statusRow = el(
+    "tr",
+    { dataset: { key: "status" } },
+    el("th", { scope: "row" }, "Status"),
+    el("td", { class: "now" }, badge(status)),
+    el("td", { class: "before" }, before ? badge(before) : "–"),
+    el("td", {}, before && status && before !== status ? el("strong", {}, "changed") : ""),
+  );
+  const table = el(
+    "table",
+    { class: "data compact scores-table" },
+    el("caption", {}, result ? "Recomputed as you type" : "Fix the scores to see the totals"),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        el("th", { scope: "col" }, ""),
+        el("th", { scope: "col", class: "num" }, String(edition)),
+        el("th", { scope: "col", class: "num" }, prev ? String(previous().edition) : "before"),
+        el("th", { scope: "col", class: "num" }, "change"),
+      ),
+    ),
+    el("tbody", {}, rows, statusRow),
+  );
+  const subtotals = el(
+    "ul",
+    { class: "subtotals", "aria-label": "Subtotals" },
+    rules.categories.map((c) =>
+      el(
+        "li",
+        { dataset: { category: c.code } },
+        el("abbr", { title: c.name }, c.code),
+        " ",
+        result ? `${result.subtotals[c.code]}/${c.max}` : "–",
+        " ",
+        prev && result ? deltaSpan(result.subtotals[c.code], prev.subtotals[c.code]) : "",
+      ),
+    ),
+  );
+  fill(byId("scoreboard-body"), table, subtotals);
+  for (const c of rules.categories) {
+    const heading = byId(`sub-${c.code}`);
+    if (heading) heading.textContent = result ? `${result.subtotals[c.code]} / ${c.max}` : `? / ${c.max}`;
+  }
+}
+
+function renderSections(content, problems) {
+  const byField = new Map();
+  for (const p of problems) if (!byField.has(p.field)) byField.set(p.field, p.expected);
+  for (const s of sections) {
+    const now = valueOf(content, s);
+    const before = previousValue(s);
+    const changedNow = previous() !== null && asInt(now) !== null && now !== before;
+    const box = byId(s.code);
+    box.classList.toggle("changed", changedNow);
+    const prev = input("prev", s.code);
+    if (previous()) {
+      fill(prev, `${previous().edition}: ${before}`, changedNow ? [" ", deltaSpan(asInt(now), before)] : "");
+    }
+    const reasonBox = byId(`reason-box-${s.code}`);
+    reasonBox.hidden = !changedNow && !(content.reasons[s.code] || "").trim();
+    const reason = input("reason", s.code);
+    reason.required = changedNow;
+    const missing = changedNow && !(content.reasons[s.code] || "").trim();
+    reason.setAttribute("aria-invalid", String(missing));
+    byId(`reason-err-${s.code}`).textContent = missing ? "Required: the score differs from last edition." : "";
+    const scoreProblem = now === null ? "A score is required." : byField.get(s.code) && !missing ? byField.get(s.code) : "";
+    input("score", s.code).setAttribute("aria-invalid", String(Boolean(scoreProblem)));
+    byId(`score-err-${s.code}`).textContent = scoreProblem;
+  }
+}
+
+function renderProblems(problems) {
+  const box = byId("problems");
+  box.hidden = problems.length === 0;
+  fill(
+    box.querySelector("ul"),
+    problems.map((p) =>
+      el("li", {}, byId(p.field) ? el("a", { href: `#${p.field}` }, p.field) : p.field, `: ${p.expected}`),
+    ),
+  );
+}
+
+let lastProblems = [];
+
+function recompute() {
+  const content = readForm();
+  const scored = scoreForm(content);
+  lastProblems = localProblems(content, scored);
+  renderScoreboard(scored.result);
+  renderSections(content, lastProblems);
+  renderProblems(lastProblems);
+  return content;
+}
+
+// -- saving ----------------------------------------------------------------------------
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Paths of the fields that differ between two contents ("scores.A1", "q", "overview" …). */
+function differences(a, b) {
+  const out = [];
+  for (const s of sections) {
+    if (!same(valueOf(a, s), valueOf(b, s))) out.push(s.field || `scores.${s.code}`);
+    for (const map of ["narratives", "reasons"]) {
+      if ((a[map][s.code] || "") !== (b[map][s.code] || "")) out.push(`${map}.${s.code}`);
+    }
+  }
+  for (const name of ["overview", "key_developments", "notes"]) if (!same(a[name], b[name])) out.push(name);
+  return out;
+}
+
+function get(content, path) {
+  const [head, key] = path.split(".");
+  return key === undefined ? content[head] : content[head][key];
+}
+
+function put(content, path, value) {
+  const [head, key] = path.split(".");
+  if (key === undefined) content[head] = value;
+  else if (value === undefined) delete content[head][key];
+  else content[head][key] = value;
+}
+
+/** The edit to send: what differs from the base, less the scores the server would refuse
+ * (out of range, or changed without a reason yet); those wait in the form. */
+function pendingEdit(content) {
+  const waiting = new Set(lastProblems.map((p) => p.field));
+  const edit = {};
+  for (const path of differences(content, base)) {
+    const [head, key] = path.split(".");
+    const code = key ?? sections.find((s) => s.field === head)?.code;
+    if ((head === "scores" || sections.some((s) => s.field === head)) && waiting.has(code)) continue;
+    if (key === undefined) edit[head] = content[head];
+    else {
+      edit[head] = edit[head] || {};
+      edit[head][key] = head === "reasons" ? content.reasons[key] || "" : get(content, path) ?? "";
+    }
+  }
+  return edit;
+}
+
+function showSaveState(text, kind = "") {
+  const node = byId("save-state");
+  node.textContent = text;
+  node.className = `save-state ${kind}`;
+}
+
+function changed() {
+  recompute();
+  if (!editable || blocked) return;
+  showSaveState("Unsaved changes…", "pending");
+  clearTimeout(timer);
+  timer = setTimeout(() => save(), SAVE_DELAY);
+}
+
+/** Save what changed now (waits for a save in flight first). Resolves true when the
+ * server holds everything the form holds. */
+async function save() {
+  clearTimeout(timer);
+  while (saving) await saving;
+  if (blocked || !editable) return false;
+  const content = recompute();
+  const edit = pendingEdit(content);
+  if (Object.keys(edit).length === 0) {
+    const waiting = differences(content, base).length > 0;
+    showSaveState(waiting ? "Not saved: fix the marked scores" : "All changes saved", waiting ? "error" : "saved");
+    return !waiting;
+  }
+  showSaveState("Saving…", "pending");
+  saving = (async () => {
+    try {
+      const answer = await request("PUT", draftUrl, edit, { "If-Match": String(draft.revision) });
+      adopt(answer, false);
+      const rest = differences(readForm(), base).length;
+      showSaveState(rest ? "Unsaved changes…" : `Saved revision ${answer.revision}`, rest ? "pending" : "saved");
+      if (rest) timer = setTimeout(() => save(), SAVE_DELAY);
+      return rest === 0;
+    } catch (error) {
+      return failed(error, edit);
+    } finally {
+      saving = null;
+    }
+  })();
+  return saving;
+}
+
+function failed(error, edit) {
+  if (!(error instanceof ApiError)) {
+    showSaveState(`Not saved: ${error.message}`, "error");
+    return false;
+  }
+  const body = error.body || {};
+  if (error.status === 409 && body.theirs) {
+    showConflict(body.yours || edit, body.theirs);
+  } else if (error.status === 409) {
+    showSaveState(`Not saved: ${error.message}`, "error");
+    say(error.message, "alert");
+  } else if (error.status === 422) {
+    renderProblems(body.problems || [{ field: "draft", expected: error.message }]);
+    showSaveState("Not saved: see the problems above", "error");
+  } else {
+    showSaveState(`Not saved: ${error.message}`, "error");
+  }
+  return false;
+}
+
+/** Take a server answer as the new base. `refill` puts its content into the form (load,
+ * restore, "take theirs"); otherwise the form keeps whatever the user typed meanwhile. */
+function adopt(answer, refill) {
+  draft = answer;
+  base = contentOf(answer);
+  if (refill) fillForm(base);
+  byId("draft-name").textContent = answer.name || page.country;
+  byId("crumb-name").textContent = answer.name || page.country;
+  fill(byId("draft-state"), el("span", { class: `state ${answer.state}` }, answer.state));
+  byId("draft-revision").textContent = String(answer.revision);
+  byId("previous-edition").textContent = answer.previous ? String(answer.previous.edition) : "no previous edition";
+  renderComments(answer.comments || {});
+  renderSuggestions(answer.suggestions || {});
+  setMode();
+  recompute();
+}
+
+// -- conflicts -------------------------------------------------------------------------
+
+function shown(value) {
+  if (value === null || value === undefined || value === "") return el("span", { class: "muted" }, "(empty)");
+  if (Array.isArray(value)) return el("ul", {}, value.map((v) => el("li", {}, typeof v === "object" ? `${v.label}: ${v.text}` : String(v))));
+  return el("span", { class: "text" }, String(value));
+}
+
+function showConflict(yours, theirs) {
+  blocked = true;
+  showSaveState("Not saved: someone else saved first", "error");
+  const box = byId("conflict");
+  byId("conflict-theirs").textContent = String(theirs.revision);
+  const theirsContent = contentOf(theirs);
+  const mine = readForm();
+  const paths = differences(mine, base);
+  fill(
+    box.querySelector("tbody"),
+    paths.map((path) =>
+      el("tr", {}, el("th", { scope: "row" }, path), el("td", {}, shown(get(theirsContent, path))), el("td", {}, shown(get(mine, path)))),
+    ),
+  );
+  box.hidden = false;
+  box.focus();
+  box.dataset.theirs = JSON.stringify(theirs);
+  box.dataset.mine = JSON.stringify(paths);
+}
+
+function resolveConflict(keepMine) {
+  const box = byId("conflict");
+  const theirs = JSON.parse(box.dataset.theirs);
+  const minePaths = new Set(JSON.parse(box.dataset.mine));
+  const mine = readForm();
+  const theirsContent = contentOf(theirs);
+  adopt(theirs, true); // the saved version becomes the base…
+  if (keepMine) {
+    // …and the fields the user changed go back on top of it, to be saved as a new revision
+    const merged = contentOf(theirs);
+    for (const path of minePaths) put(merged, path, get(mine, path));
+    fillForm(merged);
+  } else fillForm(theirsContent);
+  box.hidden = true;
+  blocked = false;
+  if (keepMine) changed();
+  else showSaveState(`Showing revision ${theirs.revision}`, "saved");
+}
+
+// -- review ----------------------------------------------------------------------------
+
+function renderComments(comments) {
+  const entries = Object.entries(comments).filter(([, text]) => text && text.trim());
+  const box = byId("comments");
+  box.hidden = entries.length === 0 || !["returned", "draft"].includes(draft.state);
+  fill(
+    box.querySelector("ul"),
+    entries.map(([code, text]) => el("li", {}, byId(code) ? el("a", { href: `#${code}` }, code) : code, `: ${text}`)),
+  );
+  for (const s of sections) {
+    const note = byId(`comment-${s.code}`);
+    const text = comments[s.code];
+    note.hidden = !text || box.hidden;
+    fill(note, el("strong", {}, "Reviewer: "), text || "");
+  }
+}
+
+/** Suggested scores, where the API offers them (`suggestions: {A1: {score, why}}`):
+ * shown beside the score, never applied by themselves. */
+function renderSuggestions(suggestions) {
+  for (const node of document.querySelectorAll("[data-suggestion]")) {
+    const s = suggestions[node.dataset.suggestion];
+    node.hidden = !s;
+    fill(node, s ? [`Suggested: ${s.score}`, s.why ? el("span", { class: "muted" }, ` (${s.why})`) : ""] : "");
+  }
+}
+
+function setMode() {
+  const role = me.role;
+  editable = EDITOR_ROLES.has(role) && EDITABLE_STATES.has(draft.state);
+  for (const node of byId("draft-form").querySelectorAll("input, textarea")) {
+    if (node.dataset.review !== undefined) continue;
+    node.readOnly = !editable;
+  }
+  byId("add-note").hidden = !editable;
+  for (const button of byId("notes-list").querySelectorAll("button")) button.hidden = !editable;
+  const reviewing = REVIEWER_ROLES.has(role) && draft.state === "submitted";
+  for (const box of document.querySelectorAll(".wb-review-comment")) box.hidden = !reviewing;
+  byId("submit-draft").hidden = !(EDITOR_ROLES.has(role) && ["draft", "returned"].includes(draft.state));
+  byId("return-draft").hidden = !reviewing;
+  byId("approve-draft").hidden = !reviewing;
+  byId("publish-draft").hidden = !(REVIEWER_ROLES.has(role) && draft.state === "approved");
+  const help = {
+    draft: "Submit when every changed score has its reason.",
+    returned: "The reviewer returned this draft: fix what the comments say, then submit again.",
+    submitted: reviewing ? "Comment on any indicator below, then return or approve." : "Submitted: waiting for a reviewer.",
+    approved: "Approved: a reviewer or admin who did not author it can publish it.",
+    published: "Published: a new save starts a new round of review.",
+  }[draft.state];
+  byId("review-help").textContent = help || "";
+}
+
+async function act(action, body = undefined) {
+  try {
+    if (action === "submit") {
+      const clean = await save();
+      if (!clean || lastProblems.length) {
+        say("Fix the problems listed at the top before submitting.", "alert");
+        byId("problems").scrollIntoView();
+        return;
+      }
+    }
+    const answer = await request("POST", `${draftUrl}/${action}`, body);
+    adopt(answer, true);
+    say(`Draft ${answer.state}.`);
+    showSaveState(`State: ${answer.state}`, "saved");
+  } catch (error) {
+    say(error.message || String(error), "alert");
+  }
+}
+
+function reviewComments() {
+  const comments = {};
+  for (const node of document.querySelectorAll("[data-review]")) {
+    if (node.value.trim()) comments[node.dataset.review] = node.value.trim();
+  }
+  return comments;
+}
+
+// -- previews --------------------------------------------------------------------------
+
+async function preview(code) {
+  const box = byId(`preview-${code}`);
+  const { html } = await request("POST", "/workbench/preview", { text: input("narrative", code).value });
+  box.innerHTML = html; // sanitised on the server (markdown-it, then nh3's allow-list)
+}
+
+function wirePreviews() {
+  const timers = {};
+  for (const button of document.querySelectorAll("[data-preview]")) {
+    const code = button.dataset.preview;
+    const box = byId(`preview-${code}`);
+    button.addEventListener("click", async () => {
+      const open = box.hidden;
+      box.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "Hide preview" : "Preview";
+      if (open) await preview(code).catch((e) => say(e.message, "alert"));
+    });
+    input("narrative", code).addEventListener("input", () => {
+      if (box.hidden) return;
+      clearTimeout(timers[code]);
+      timers[code] = setTimeout(() => preview(code).catch(() => null), 500);
+    });
+  }
+}
+
+// -- start -----------------------------------------------------------------------------
+
+start(async () => {
+  wireLogout();
+  [me, rules] = await Promise.all([whoami(), request("GET", "/api/v1/rules/fiw")]);
+  const answer = await request("GET", draftUrl);
+  sections = [
+    ...rules.indicators.map((i) => ({ code: i.code, field: null })),
+    ...discretionaryFor(rules, edition).map((d) => ({ code: d.code, field: d.code.toLowerCase() })),
+  ].filter((s) => byId(s.code) && (s.field === null || s.field in answer));
+  adopt(answer, true);
+  showSaveState(`Revision ${answer.revision}`, "saved");
+  const form = byId("draft-form");
+  form.addEventListener("input", (event) => {
+    if (event.target.dataset.review === undefined) changed();
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  byId("add-note").addEventListener("click", () => {
+    addNote().querySelector("input").focus();
+    changed();
+  });
+  byId("keep-mine").addEventListener("click", () => resolveConflict(true));
+  byId("take-theirs").addEventListener("click", () => resolveConflict(false));
+  byId("submit-draft").addEventListener("click", () => act("submit"));
+  byId("return-draft").addEventListener("click", () => act("return", { comments: reviewComments() }));
+  byId("approve-draft").addEventListener("click", () => act("approve"));
+  byId("publish-draft").addEventListener("click", () => act("publish"));
+  wirePreviews();
+  window.addEventListener("beforeunload", (event) => {
+    if (editable && base && differences(readForm(), base).length) event.preventDefault();
+  });
+});

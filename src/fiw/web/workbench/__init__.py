@@ -1,0 +1,1 @@
+"""The workbench's web face: the JSON API, its auth and CSRF checks, and the HTML pages."""
