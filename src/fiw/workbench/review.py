@@ -83,7 +83,7 @@ def _allowed(connection: Connection, actor: Actor, draft: DraftRow, action: str)
             raise Forbidden(f"only the assigned analyst or an admin submits {draft.country_id}")
         return
     if actor.role not in REVIEWERS:
-        raise Forbidden(f"a {actor.role} may not {action} a draft (reviewers and admins do)")
+        raise Forbidden(f"an {actor.role} may not {action} a draft (reviewers and admins do)")
     if action in ("approve", "publish") and actor.name in authors(connection, draft.id):
         raise Forbidden(
             f"you authored {draft.country_id} {draft.edition}: someone else must {action} it"
