@@ -34,3 +34,45 @@ class NotFoundError(FiwError):
     """Something asked for by name does not exist (a country, an edition, a report)."""
 
     http_status = 404
+
+
+class ParameterError(FiwError):
+    """An option or parameter with a value fiw cannot use: names it, the value and what was
+    expected (a CLI option such as `--format`, or an API query parameter)."""
+
+    http_status = 422
+
+    def __init__(self, name: str, value: object, expected: str, fix: str | None = None) -> None:
+        self.name = name
+        self.value = value
+        self.expected = expected
+        self.where = name
+        self.fix = fix
+        super().__init__(f"{name} {value!r}: expected {expected}")
+
+
+class UnknownCountry(NotFoundError, LookupError):
+    """No country or territory has this id, ISO3 code or name: in the committed mapping
+    (`fiw.sources.countries`) or in a database (`Dataset.country`)."""
+
+    fix = "`fiw countries` lists them"
+
+    def __init__(self, key: str, message: str | None = None, where: str | None = None) -> None:
+        self.key = key
+        self.where = where
+        super().__init__(
+            message
+            or f"unknown country {key!r}: expected a country id such as 'kazakhstan' or an "
+            "ISO 3166-1 alpha-3 code such as 'KAZ' (`fiw countries` lists them)"
+        )
+
+
+class FileUnreadable(FiwError):
+    """A file named on the command line or in a request cannot be read (missing, a folder,
+    not text, not JSON): names the file and why."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        self.where = str(path)
+        super().__init__(f"{path}: {reason}")

@@ -8,9 +8,13 @@ from platformdirs import user_data_dir
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from fiw.errors import FiwError
 
-class SharedDataMissing(FileNotFoundError):
+
+class SharedDataMissing(FiwError, FileNotFoundError):
     """A file from the shared data folder is missing; the message says which and how to fix."""
+
+    http_status = 503
 
 
 def _default_database_url() -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from fiw.errors import FiwError
 from fiw.methodology import Status, load_index
 
 INDICATORS: tuple[str, ...] = load_index("fiw").indicator_codes()
@@ -32,7 +33,7 @@ SCORE_COLUMNS = (
 RATING_COLUMNS = (*IDENTITY, "edition", "edition_order", "pr_rating", "cl_rating", "status")
 
 
-class AnalysisError(ValueError):
+class AnalysisError(FiwError, ValueError):
     """Analysis cannot answer as asked: a missing column, an unknown edition or region."""
 
 

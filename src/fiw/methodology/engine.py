@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from fiw.errors import FiwError
 from fiw.methodology.loader import load_index
 from fiw.methodology.model import Index, Status
 
@@ -29,11 +30,15 @@ class ScoreProblem:
         return f"{self.field} = {self.value!r}: {self.expected}"
 
 
-class ScoreError(ValueError):
+class ScoreError(FiwError, ValueError):
     """Invalid scores for an edition; `problems` lists every problem found, not the first."""
+
+    http_status = 422
+    fix = "indicator scores are whole numbers within each indicator's range (docs/methodology.md)"
 
     def __init__(self, problems: list[ScoreProblem] | tuple[ScoreProblem, ...]) -> None:
         self.problems = tuple(problems)
+        self.where = ", ".join(dict.fromkeys(p.field for p in self.problems)) or None
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) with the scores:\n{lines}")
 

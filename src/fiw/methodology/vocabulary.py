@@ -54,3 +54,24 @@ DISCRETIONARY_RANGE: MappingProxyType[str, tuple[int, int]] = MappingProxyType(
 )
 RATINGS: tuple[int, ...] = tuple(sorted({b.rating for scale in _FIW.ratings for b in scale.bands}))
 """The ratings 1 … 7 (1 most free)."""
+
+
+def _column(code: str) -> str:
+    """The score column of a discretionary question: Q keeps its code; the historical Add A
+    question (2013-2017) is the column `add_a`, as the store and its exports spell it."""
+    return code if code == "Q" else code.lower()
+
+
+SCORE_COLUMNS: tuple[str, ...] = (
+    "country_id", "iso3", "name", "kind", "region", "edition",
+    *INDICATORS,
+    *(_column(code) for code in DISCRETIONARY),
+    *SUBCATEGORIES,
+    *(code.lower() for code in AGGREGATES),
+    "total",
+    *(f"{code.lower()}_rating" for code in AGGREGATES),
+    "status",
+)  # fmt: skip
+"""The columns of an assessment row (`ds.scores()`, the API's assessments, CSV exports), in
+order: identity, the 25 indicators, the discretionary questions, subtotals A … G, the
+aggregates, the total, the aggregates' ratings and the status."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fiw.errors import FiwError
 
-class ParseError(ValueError):
+
+class ParseError(FiwError, ValueError):
     """A line the parser cannot place: its number (1-based), its text and what was expected."""
 
     def __init__(
@@ -13,7 +15,15 @@ class ParseError(ValueError):
         self.line = line
         self.expected = expected
         self.source = source
+        self.where = self._where()
         super().__init__(self._message())
+
+    http_status = 422
+
+    def _where(self) -> str:
+        return (
+            f"{self.source}, line {self.line_number}" if self.source else f"line {self.line_number}"
+        )
 
     def _message(self) -> str:
         where = f"{self.source}, " if self.source else ""
@@ -29,6 +39,7 @@ class ParseError(ValueError):
     def with_source(self, source: str) -> ParseError:
         """The same error naming the file it came from."""
         self.source = source
+        self.where = self._where()
         self.args = (self._message(),)
         return self
 

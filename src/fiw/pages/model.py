@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fiw.errors import FiwError
 from fiw.methodology import Status, load_index
 
 INDICATOR_CODES: tuple[str, ...] = load_index("fiw").indicator_codes()
@@ -125,12 +126,13 @@ class Report:
         return next((n.text for n in self.notes if n.label == label), None)
 
 
-class ReportFormatError(ValueError):
+class ReportFormatError(FiwError, ValueError):
     """JSON that is not a report in `fiw parse --json`'s shape; names the field and expectation."""
 
     def __init__(self, field: str, expected: str) -> None:
         self.field = field
         self.expected = expected
+        self.where = field
         super().__init__(f"{field}: expected {expected}")
 
 

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fiw.errors import FiwError, UnknownCountry
+
+__all__ = ["Country", "UnknownCountry", "UnmappedNames"]
+
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'}
 )
@@ -33,22 +37,14 @@ class Country:
     iso3: str | None  # ISO 3166-1 alpha-3 (XKX for Kosovo, ISO 3166-3 for some former states)
 
 
-class UnknownCountry(LookupError):
-    """A key is neither a known country id nor a known ISO3 code."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(
-            f"unknown country {key!r}: expected a country id such as 'kazakhstan' or an "
-            "ISO 3166-1 alpha-3 code such as 'KAZ' (`fiw countries` lists them)"
-        )
-
-
-class UnmappedNames(LookupError):
+class UnmappedNames(FiwError, LookupError):
     """Names with no entry in the committed mapping; lists every one of them."""
+
+    fix = "add each to src/fiw/sources/data/names.csv (name,id) with an id from countries.csv"
 
     def __init__(self, names: Iterable[str]) -> None:
         self.names = tuple(sorted(set(names)))
+        self.where = "src/fiw/sources/data/names.csv"
         listed = ", ".join(repr(n) for n in self.names)
         super().__init__(
             f"{len(self.names)} name(s) map to no country: {listed}; add each to "

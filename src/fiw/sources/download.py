@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 from rich.progress import Progress, TaskID
 
+from fiw.errors import FiwError
 from fiw.settings import Settings, get_settings
 from fiw.sources.detect import WorkbookKind, detect_workbook
 from fiw.sources.errors import WorkbookError
@@ -27,12 +28,15 @@ MANIFEST = "manifest.json"
 CHUNK = 1 << 16
 
 
-class DownloadError(RuntimeError):
+class DownloadError(FiwError, RuntimeError):
     """A workbook could not be fetched; the message names the URL and what went wrong."""
+
+    http_status = 502
 
     def __init__(self, url: str, message: str) -> None:
         self.url = url
-        self.detail = message
+        self.reason = message
+        self.where = url
         super().__init__(f"{url}: {message}")
 
 
@@ -108,7 +112,7 @@ def download_workbook(
         try:
             found = detect_workbook(partial)
         except WorkbookError as exc:
-            raise DownloadError(url, f"the file received is not usable: {exc.detail}") from exc
+            raise DownloadError(url, f"the file received is not usable: {exc.reason}") from exc
         if found != kind:
             raise DownloadError(url, f"the file received is the {found} workbook, expected {kind}")
         os.replace(partial, target)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Select, select
 
+from fiw.errors import UnknownCountry
 from fiw.methodology import Status
 from fiw.pages import Report, report_from_json
 from fiw.sources.countries import lookup_name
 from fiw.store.database import describe, make_engine
-from fiw.store.errors import CountryNotFound
 from fiw.store.migrate import require_current
 from fiw.store.schema import (
     INDICATORS,
@@ -223,9 +223,11 @@ class Dataset:
                 if found is not None:
                     row = connection.execute(query.where(c.id == found)).first()
         if row is None:
-            raise CountryNotFound(
+            raise UnknownCountry(
+                key,
                 f"no country {key!r} in {describe(self.engine)}: expected an id such as "
-                "'kazakhstan', an ISO3 code such as 'KAZ' or a name (`fiw countries` lists them)"
+                "'kazakhstan', an ISO3 code such as 'KAZ' or a name (`fiw countries` lists them)",
+                where=describe(self.engine),
             )
         return CountryHandle(self, row.id, row.name, row.iso3)
 

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fiw.errors import FiwError, UnknownCountry
 
-class StoreError(RuntimeError):
+
+class StoreError(FiwError, RuntimeError):
     """Base class of the store's errors; the CLI prints them without a traceback."""
 
 
 class DatabaseError(StoreError):
     """The database cannot be opened or is not ready; the message says what to do."""
 
+    http_status = 503
+
 
 class ImportFailed(StoreError):
     """A file cannot be imported; the database was left exactly as it was."""
 
+    http_status = 422
+
     def __init__(self, path: Path | str, message: str) -> None:
         self.path = Path(path)
-        self.detail = message
+        self.reason = message
+        self.where = str(path)
         super().__init__(f"{self.path.name}: {message}")
 
 
-class CountryNotFound(StoreError, LookupError):
-    """No country in the database has this id, ISO3 code or name."""
+CountryNotFound = UnknownCountry
+"""The store's name for `fiw.errors.UnknownCountry` (one class for every unknown country)."""

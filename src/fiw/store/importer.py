@@ -84,7 +84,7 @@ def detect_source(path: Path) -> str:
             return "export"
         raise ImportFailed(
             path,
-            f"{exc.detail}; fiw imports the Freedom in the World workbooks (All_data, "
+            f"{exc.reason}; fiw imports the Freedom in the World workbooks (All_data, "
             "Country and Territory Ratings and Statuses) and its own exports",
         ) from exc
 
@@ -147,7 +147,7 @@ def read_source(path: Path) -> Batch:
     try:
         return SOURCE_KINDS[kind].read(path)
     except WorkbookError as exc:
-        raise ImportFailed(path, exc.detail) from exc
+        raise ImportFailed(path, exc.reason) from exc
 
 
 def import_files(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select, update
 
-from fiw.store.workbench_schema import StoreState
+from fiw.store.workbench_schema import StoreState, table_of
 
-_TABLE = StoreState.__table__
+_TABLE = table_of(StoreState)
 
 
 def bump_data_version(connection: Connection) -> None:

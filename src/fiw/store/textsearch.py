@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fiw.errors import FiwError
+
 WORD = re.compile(r"[^\W_]+")
 TERM = re.compile(r'"([^"]*)"?(\*?)|(\S+)')
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 
 
-class SearchError(ValueError):
+class SearchError(FiwError, ValueError):
     """A search query fiw cannot run (no words in it); the message says what was expected."""
+
+    http_status = 422
+    where = "q"
 
 
 def words(text: str) -> list[str]:

@@ -8,6 +8,7 @@ Revision 0003 creates them; the same tables on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -178,3 +180,8 @@ class Publication(Base):
     publisher_id: Mapped[int] = mapped_column(ForeignKey("wb_users.id"))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Table, typed as one (for Core statements)."""
+    return cast(Table, model.__table__)

@@ -11,11 +11,11 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fiw.store.schema import Country
-from fiw.store.workbench_schema import ROLES, Assignment, Session, User
+from fiw.store.workbench_schema import ROLES, Assignment, Session, User, table_of
 from fiw.workbench.errors import Missing, WorkbenchError
 
-USERS = User.__table__
-ASSIGNMENTS = Assignment.__table__
+USERS = table_of(User)
+ASSIGNMENTS = table_of(Assignment)
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 8
 # verified against when the name is unknown, so that a login takes as long either way
@@ -126,7 +126,7 @@ def assign(engine: Engine, name: str, countries: list[str]) -> UserInfo:
 
 def resolve_countries(connection: Connection, keys: list[str]) -> tuple[list[str], list[str]]:
     """Country ids for ids, ISO3 codes or names; and the keys that match none."""
-    c = Country.__table__.c
+    c = table_of(Country).c
     rows = connection.execute(select(c.id, c.iso3, c.name)).all()
     lookup: dict[str, str] = {}
     for cid, iso3, cname in rows:
@@ -150,7 +150,7 @@ def disable(engine: Engine, name: str) -> UserInfo:
     with engine.begin() as connection:
         user_id = _user_id(connection, name)
         connection.execute(update(USERS).where(USERS.c.id == user_id).values(disabled=True))
-        connection.execute(delete(Session.__table__).where(Session.__table__.c.user_id == user_id))
+        connection.execute(delete(table_of(Session)).where(table_of(Session).c.user_id == user_id))
     return user_info(engine, name)
 
 

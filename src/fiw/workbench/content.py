@@ -117,12 +117,14 @@ def check(
         problems += [
             {"field": p.field, "value": p.value, "expected": p.expected} for p in exc.problems
         ]
-    if previous is not None and not problems:
+    if previous is not None:
         reasons = content.get("reasons", {})
         for code in SECTIONS:
             before = previous.value(code)
-            now = values[code]
-            if now != before and not str(reasons.get(code, "")).strip():
+            now = values.get(code)
+            if isinstance(now, bool) or not isinstance(now, int) or now == before:
+                continue
+            if not str(reasons.get(code, "")).strip():
                 problems.append(
                     {
                         "field": code,

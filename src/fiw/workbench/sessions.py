@@ -16,12 +16,12 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from fiw.store.workbench_schema import LoginFailures, Session
+from fiw.store.workbench_schema import LoginFailures, Session, table_of
 from fiw.workbench.accounts import Actor, actor, aware, now, verify
 from fiw.workbench.errors import NotLoggedIn, Throttled
 
-SESSIONS = Session.__table__
-FAILURES = LoginFailures.__table__
+SESSIONS = table_of(Session)
+FAILURES = table_of(LoginFailures)
 WINDOW = timedelta(minutes=15)
 SLOW_FROM = 3
 MAX_DELAY = 4.0

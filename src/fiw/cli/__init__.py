@@ -1,0 +1,54 @@
+"""The `fiw` command: a thin layer that parses options, calls the library and prints.
+
+Each area has its module (methodology, sources, pages, store, analysis, web, docs); this
+module registers their commands on one Typer app, whose root group (`FiwGroup`) maps every
+library error (`fiw.errors.FiwError`) to `error: …` on stderr and its exit code, once.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from fiw.cli import analysis, methodology, pages, sources, store, web
+from fiw.cli.common import FiwGroup
+from fiw.cli.docs import docs_app
+
+app = typer.Typer(
+    name="fiw",
+    help="Freedom in the World: score, audit, parse, import and explore the ratings.",
+    cls=FiwGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Freedom in the World: score, audit, parse, import and explore the ratings."""
+
+
+app.command("score")(methodology.score_command)
+app.command("audit")(sources.audit_command)
+app.command("download")(sources.download_command)
+app.command("parse")(pages.parse_command)
+app.command("render")(pages.render_command)
+app.command("serve")(web.serve_command)
+app.add_typer(store.db_app, name="db")
+app.command("import")(store.import_command)
+app.command("countries")(store.countries_command)
+app.command("export")(store.export_command)
+app.command("changes")(analysis.changes_command)
+app.command("trends")(analysis.trends_command)
+app.command("rating-changes")(analysis.rating_changes_command)
+app.command("transitions")(analysis.transitions_command)
+app.command("longrun")(analysis.longrun_command)
+app.add_typer(docs_app, name="docs")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,157 @@
+"""`fiw db upgrade`, `fiw import`, `fiw countries`, `fiw export`: the database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from fiw.cli.common import DatabaseOption, JsonOption, err, out, print_json
+from fiw.errors import ParameterError
+
+if TYPE_CHECKING:
+    from fiw.store.importer import ImportReport
+
+db_app = typer.Typer(help="Manage fiw's database.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade_command(database: DatabaseOption = None) -> None:
+    """Create or migrate the database to fiw's newest schema (Alembic revisions)."""
+    from fiw.store.database import describe, make_engine
+    from fiw.store.migrate import upgrade
+
+    engine = make_engine(database)
+    before, after = upgrade(engine)
+    where = describe(engine)
+    if before == after:
+        out.print(f"{where} is up to date (revision {after})", highlight=False)
+    else:
+        out.print(f"{where}: revision {before or '(empty)'} → {after}", highlight=False)
+
+
+def _print_import(report: ImportReport) -> None:
+    """One imported file: its counts table, then changes, warnings, problems and skips."""
+    state = "new file" if report.new_file else "already imported"
+    out.print(
+        f"[bold]{report.path.name}[/bold] ({report.kind}, {state}, sha256 {report.sha256[:12]}…)",
+        highlight=False,
+    )
+    table = Table(show_header=True)
+    for column in ("table", "added", "changed", "unchanged"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, counts in report.counts.items():
+        table.add_row(name, f"{counts.added:,}", f"{counts.changed:,}", f"{counts.unchanged:,}")
+    out.print(table)
+    for label, lines in (
+        ("changed", [str(c) for c in report.changes]),
+        ("warning", report.warnings),
+        ("problem", report.problems),
+        ("skipped", report.skipped),
+    ):
+        for line in lines[:20]:
+            out.print(f"  {label}: {line}", highlight=False, markup=False, soft_wrap=True)
+        if len(lines) > 20:
+            more = "" if label == "changed" else f" {label}"
+            out.print(f"  … {len(lines) - 20} more{more} (--json lists them)")
+    if not report.changed_anything:
+        out.print("  nothing changed")
+
+
+def import_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="workbooks, fiw exports, report pages (.txt) or folders of pages"),
+    ],
+    database: DatabaseOption = None,
+    as_json: JsonOption = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="skip (and list) pages that cannot be parsed")
+    ] = False,
+) -> None:
+    """Import official workbooks, fiw exports and report pages in one transaction."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from fiw.store.database import make_engine
+    from fiw.store.importer import import_files
+
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn())
+    engine = make_engine(database)
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("importing", total=1.0)
+
+        def advance(description: str, done: float) -> None:
+            progress.update(task, description=description, advance=done)
+
+        reports = import_files(engine, files, progress=advance, skip_bad=skip_bad)
+    if as_json:
+        print_json({"files": [r.to_dict() for r in reports]})
+        return
+    for report in reports:
+        _print_import(report)
+
+
+def editions_text(years: tuple[int, ...]) -> str:
+    """1973-2009 style ranges of consecutive years (editions skip 1983)."""
+    parts: list[str] = []
+    start = prev = None
+    for year in years:
+        if prev is not None and year - prev <= (2 if prev == 1982 else 1):
+            prev = year
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = year
+    if start is not None:
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(parts)
+
+
+def countries_command(database: DatabaseOption = None, as_json: JsonOption = False) -> None:
+    """List countries: id, name, ISO3, regions, editions as a country and as a territory."""
+    from fiw.store.dataset import open_dataset
+
+    summaries = open_dataset(database).country_summaries()
+    if as_json:
+        print_json({"countries": [s.to_dict() for s in summaries]})
+        return
+    table = Table(show_header=True)
+    for column in ("id", "name", "iso3", "regions", "country in", "territory in"):
+        table.add_column(column)
+    for s in summaries:
+        table.add_row(
+            s.id, s.name, s.iso3 or "", ", ".join(s.regions),
+            editions_text(s.country_editions), editions_text(s.territory_editions),
+        )  # fmt: skip
+    out.print(table)
+
+
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, parquet or xlsx")] = "csv",
+    edition: Annotated[int | None, typer.Option(help="only this edition (year)")] = None,
+    table: Annotated[str, typer.Option(help="scores (2013 on) or ratings (1973 on)")] = "scores",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write (default: stdout)")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Export the scores or the ratings history as tidy columns (docs/store.md)."""
+    from fiw.store.dataset import open_dataset
+    from fiw.store.export import FORMATS, TABLES, export
+
+    if fmt not in FORMATS:
+        raise ParameterError("--format", fmt, f"one of {', '.join(FORMATS)}")
+    if table not in TABLES:
+        raise ParameterError("--table", table, f"one of {', '.join(TABLES)}")
+    if output is None and fmt in ("parquet", "xlsx"):
+        raise ParameterError(
+            "--format", fmt, "a text format on stdout", fix="give --output FILE for a binary file"
+        )
+    dataset = open_dataset(database)
+    destination = output if output is not None else sys.stdout.buffer
+    rows = export(dataset, fmt, destination, table, edition)  # type: ignore[arg-type]
+    if output is not None:
+        err.print(f"{rows:,} rows of {table} written to {output}", highlight=False)
