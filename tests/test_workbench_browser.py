@@ -55,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]) -> I
         Workbench(engine).add_user("boss", "admin", PASSWORD)
         engine.dispose()
         process, base = start_server(
-            {"FIW_DATABASE_URL": url, "FIW_PAGES_DIR": str(tmp_path_factory.mktemp("no-pages"))}
+            {"FIW_DATABASE_URL": url, "FIW_PAGES_DIR": str(tmp_path_factory.mktemp("workbench") / "none")}
         )
         yield base
         stop(process)
@@ -173,7 +173,7 @@ def test_draft_review_publish_end_to_end(browser: Browser, server: str) -> None:
     page.goto(f"/workbench?edition={EDITION}")
     rows = page.locator("#drafts-table tbody tr")
     expect(rows).to_have_count(1)  # an analyst sees only their countries
-    rows.get_by_role("link", name=NAME).click()
+    rows.get_by_role("link", name=NAME, exact=True).click()
     expect(page).to_have_url(EDITOR)
     expect(page.locator("#draft-state")).to_have_text("draft")
     for code, value in before.items():
@@ -311,11 +311,12 @@ def test_two_saves_of_the_same_revision_lose_no_text(browser: Browser, server: s
     editor = f"/workbench/drafts/{country}/{EDITION}"
     boss = Person(browser, server, "boss", allow="status of 409")
     boss.login("/workbench/admin")
-    token = boss.api("/api/v1/auth/me")["csrf_token"]
-    opened = boss.context.request.post(
-        f"/api/v1/workbench/editions/{EDITION}/open", headers={"X-CSRF-Token": token}
-    )
-    assert opened.ok, opened.text()
+    if EDITION not in [e["edition"] for e in boss.api("/api/v1/workbench/editions")]:
+        token = boss.api("/api/v1/auth/me")["csrf_token"]
+        opened = boss.context.request.post(
+            f"/api/v1/workbench/editions/{EDITION}/open", headers={"X-CSRF-Token": token}
+        )
+        assert opened.ok, opened.text()
     first, second = boss.page, boss.context.new_page()  # two tabs on the same revision
     for tab in (first, second):
         tab.goto(editor)
