@@ -170,18 +170,21 @@ function renderScoreboard(result) {
       ),
     );
   };
+  const abbr = (code, name) => el("abbr", { title: name }, code);
   row(rules.total_name, "total", rules.total_max);
-  for (const agg of rules.aggregates) row(`${agg.name} (${agg.code})`, agg.code.toLowerCase(), agg.max);
-  for (const agg of rules.aggregates) row(`${agg.code} rating`, `${agg.code.toLowerCase()}_rating`, 0, true);
+  for (const agg of rules.aggregates) row(abbr(agg.code, agg.name), agg.code.toLowerCase(), agg.max);
+  for (const agg of rules.aggregates) {
+    row([abbr(agg.code, agg.name), " rating"], `${agg.code.toLowerCase()}_rating`, 0, true);
+  }
   const status = result ? result.status : null;
   const before = prev ? prev.status : null;
-  const statusRow = el(
-    "tr",
-    { dataset: { key: "status" } },
-    el("th", { scope: "row" }, "Status"),
-    el("td", { class: "now" }, badge(status)),
-    el("td", { class: "before" }, before ? badge(before) : "–"),
-    el("td", {}, before && status && before !== status ? el("strong", {}, "changed") : ""),
+  const statusLine = el(
+    "p",
+    { class: "status-line", dataset: { key: "status" } },
+    "Status ",
+    el("span", { class: "now" }, badge(status)),
+    prev ? [" ", el("span", { class: "before" }, `${previous().edition}: `, badge(before))] : "",
+    before && status && before !== status ? [" ", el("strong", {}, "changed")] : "",
   );
   const table = el(
     "table",
@@ -196,10 +199,10 @@ function renderScoreboard(result) {
         el("th", { scope: "col" }, ""),
         el("th", { scope: "col", class: "num" }, String(edition)),
         el("th", { scope: "col", class: "num" }, prev ? String(previous().edition) : "before"),
-        el("th", { scope: "col", class: "num" }, "change"),
+        el("th", { scope: "col", class: "num" }, el("abbr", { title: "change" }, "±")),
       ),
     ),
-    el("tbody", {}, rows, statusRow),
+    el("tbody", {}, rows),
   );
   const subtotals = el(
     "ul",
@@ -216,7 +219,18 @@ function renderScoreboard(result) {
       ),
     ),
   );
-  fill(byId("scoreboard-body"), table, subtotals);
+  fill(byId("scoreboard-body"), statusLine, table, subtotals);
+  const line = byId("scoreline");
+  if (line) {
+    const part = (label, key) => [`${label} ${result ? result[key] : "?"}`, prev && result ? [" ", deltaSpan(result[key], prev[key])] : ""];
+    fill(
+      line,
+      part(rules.total_name, "total"),
+      rules.aggregates.map((a) => [" · ", part(a.code, a.code.toLowerCase())]),
+      " · ",
+      badge(status),
+    );
+  }
   for (const c of rules.categories) {
     const heading = byId(`sub-${c.code}`);
     if (heading) heading.textContent = result ? `${result.subtotals[c.code]} / ${c.max}` : `? / ${c.max}`;
@@ -567,7 +581,7 @@ start(async () => {
     ...discretionaryFor(rules, edition).map((d) => ({ code: d.code, field: d.code.toLowerCase() })),
   ].filter((s) => byId(s.code) && (s.field === null || s.field in answer));
   adopt(answer, true);
-  showSaveState(`Revision ${answer.revision}`, "saved");
+  showSaveState("Up to date", "saved");
   const form = byId("draft-form");
   form.addEventListener("input", (event) => {
     if (event.target.dataset.review === undefined) changed();
