@@ -372,4 +372,19 @@ def test_two_saves_of_the_same_revision_lose_no_text(browser: Browser, server: s
     assert saved["overview"] == "Overview written in the second tab."
     assert saved["narratives"][code] == "Written in the first tab."
     second.close()
+
+    # the history restores the opened revision as a new one
+    page = boss.page
+    page.goto(f"{editor}/history")
+    rows = page.locator("#revisions tbody tr")
+    expect(rows).to_have_count(3)  # opened, the first tab's save, "keep mine"
+    opened_text = boss.api(f"/api/v1/workbench/drafts/{country}/{EDITION}/revisions/1")
+    page.get_by_role("button", name="Restore revision 1").click()
+    expect(page.locator("#wb-status")).to_contain_text("Revision 1 restored as revision 4")
+    expect(rows).to_have_count(4)
+    expect(rows.last.locator("td").first).to_have_text("restore")
+    restored = boss.api(f"/api/v1/workbench/drafts/{country}/{EDITION}")
+    assert restored["revision"] == 4
+    assert restored["overview"] == opened_text["overview"]
+    assert restored["narratives"].get(code, "") == opened_text["narratives"].get(code, "")
     boss.close()

@@ -512,7 +512,8 @@ function setMode() {
     approved: "Approved: a reviewer or admin who did not author it can publish it.",
     published: "Published: a new save starts a new round of review.",
   }[draft.state];
-  byId("review-help").textContent = help || "";
+  const waiting = !EDITOR_ROLES.has(role) && ["draft", "returned"].includes(draft.state);
+  byId("review-help").textContent = waiting ? "The analyst is drafting: nothing to review yet." : help || "";
 }
 
 async function act(action, body = undefined) {
