@@ -86,13 +86,14 @@ def apply(content: DraftContent, edit: Edit) -> dict[str, Any]:
     """The content after `edit`, as a plain dict (validated by `check`, then typed)."""
     out = content.model_dump(mode="json")
     if edit.scores is not None:
-        out["scores"] = {**out["scores"], **edit.scores}
+        known = {k: v for k, v in edit.scores.items() if k in INDICATORS}  # others: listed
+        out["scores"] = {**out["scores"], **known}
     if edit.q is not None:
         out["q"] = edit.q
     for name in ("narratives", "reasons"):
         given = getattr(edit, name)
         if given is not None:
-            merged = {**out[name], **given}
+            merged = {**out[name], **{k: v for k, v in given.items() if k in SECTIONS}}
             out[name] = (
                 {k: v for k, v in merged.items() if v.strip()} if name == "reasons" else merged
             )
