@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
@@ -182,15 +181,11 @@ class PreviewRequest(BaseModel):
 
 
 @router.post("/workbench/preview")
-async def preview(request: Request) -> Response:
+async def preview(request: Request, user: PageUser) -> Response:
     """A narrative's Markdown `{"text"}` as the sanitised HTML `{"html"}` every page shows
     (markdown-it, then nh3's allow-list): the editor never renders the user's text itself.
-    The CSRF middleware has checked X-CSRF-Token before this runs; without a session the
-    answer is 401 JSON (the page script goes to the login page)."""
-    try:
-        await to_thread.run_sync(request_login, request)
-    except NotLoggedIn:
-        return _json_error(401, "log in first")
+    The CSRF middleware has checked X-CSRF-Token before this runs; without a session it
+    redirects to the login page like every page (the script then sends the user there)."""
     try:
         body = PreviewRequest.model_validate_json(await request.body())
     except ValidationError as exc:

@@ -44,6 +44,10 @@ export async function request(method, url, body = undefined, headers = {}) {
     init.body = JSON.stringify(body);
   }
   const response = await fetch(url, init);
+  if (response.redirected && new URL(response.url).pathname === "/workbench/login") {
+    window.location.assign(loginUrl()); // a page route answered an ended session
+    throw new ApiError(401, null);
+  }
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
   if (response.status === 401 && url !== "/api/v1/auth/login") {
