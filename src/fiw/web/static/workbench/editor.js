@@ -4,7 +4,9 @@
 // autosaves what changed with a debounced PUT naming the revision it started from
 // (If-Match), and on a 409 shows the saved version beside the user's without losing a
 // character. Review actions (submit, return with comments, approve, publish) are buttons.
-import { ApiError, badge, config, el, fill, request, say, signed, start, whoami, wireLogout } from "./api.js";
+import { ApiError, config, el, fill, request, say, start, whoami, wireLogout } from "./api.js";
+import { addNote, contentOf, differences, fillForm, get, put, readForm as read, valueOf } from "./draft-form.js";
+import { deltaSpan, renderScoreboard } from "./scoreboard.js";
 import { asInt, discretionaryFor, score, ScoreError } from "./scorer.js";
 
 const SAVE_DELAY = 900; // ms of quiet before an autosave
@@ -28,92 +30,7 @@ let editable = false;
 
 const byId = (id) => document.getElementById(id);
 const input = (kind, code) => byId(`${kind}-${code}`);
-
-/** The draft's content as the API names it (only the editable fields). */
-function contentOf(answer) {
-  return {
-    scores: { ...answer.scores },
-    q: answer.q,
-    narratives: { ...(answer.narratives || {}) },
-    reasons: { ...(answer.reasons || {}) },
-    overview: answer.overview || "",
-    key_developments: [...(answer.key_developments || [])],
-    notes: (answer.notes || []).map((n) => ({ label: n.label, text: n.text })),
-  };
-}
-
-/** A scored section's value in a content: indicators under `scores`, a discretionary
- * question under its own lower-case field (`q`). */
-function valueOf(content, section) {
-  return section.field ? content[section.field] : content.scores[section.code];
-}
-
-function readScore(code) {
-  const raw = input("score", code).value.trim();
-  if (raw === "") return null;
-  const value = asInt(raw);
-  return value === null ? raw : value;
-}
-
-/** What the form holds now, in the API's shape. */
-function readForm() {
-  const content = { scores: {}, q: base ? base.q : 0, narratives: {}, reasons: {} };
-  for (const s of sections) {
-    const value = readScore(s.code);
-    if (s.field) content[s.field] = value;
-    else if (value !== null) content.scores[s.code] = value;
-    const narrative = input("narrative", s.code).value;
-    if (narrative !== "" || (base && base.narratives[s.code] !== undefined)) content.narratives[s.code] = narrative;
-    const reason = input("reason", s.code).value;
-    if (reason.trim() !== "") content.reasons[s.code] = reason;
-  }
-  content.overview = byId("overview").value;
-  content.key_developments = byId("key-developments")
-    .value.split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean);
-  content.notes = [...byId("notes-list").children].map((li) => ({
-    label: li.querySelector("input").value,
-    text: li.querySelector("textarea").value,
-  }));
-  return content;
-}
-
-function fillForm(content) {
-  for (const s of sections) {
-    const value = valueOf(content, s);
-    input("score", s.code).value = value === null || value === undefined ? "" : String(value);
-    input("narrative", s.code).value = content.narratives[s.code] || "";
-    input("reason", s.code).value = content.reasons[s.code] || "";
-  }
-  byId("overview").value = content.overview;
-  byId("key-developments").value = content.key_developments.join("\n");
-  fill(byId("notes-list"));
-  for (const note of content.notes) addNote(note);
-}
-
-function addNote(note = { label: "Note", text: "" }) {
-  const list = byId("notes-list");
-  const n = list.children.length + 1;
-  const id = `note-${Date.now().toString(36)}-${n}`;
-  const remove = el("button", { type: "button", class: "secondary" }, `Remove note ${n}`);
-  const li = el(
-    "li",
-    {},
-    el("label", { for: `${id}-label` }, `Note ${n} label`),
-    el("input", { id: `${id}-label`, value: note.label }),
-    el("label", { for: `${id}-text` }, `Note ${n} text`),
-    el("textarea", { id: `${id}-text`, rows: 2 }),
-    remove,
-  );
-  li.querySelector("textarea").value = note.text;
-  remove.addEventListener("click", () => {
-    li.remove();
-    changed();
-  });
-  list.append(li);
-  return li;
-}
+const readForm = () => read(sections, base);
 
 // -- scoring ---------------------------------------------------------------------------
 
@@ -144,97 +61,6 @@ function localProblems(content, scored) {
     }
   }
   return problems;
-}
-
-function deltaSpan(now, before, lowerIsBetter = false) {
-  if (now === null || now === undefined || before === null || before === undefined) return "";
-  const delta = now - before;
-  const good = lowerIsBetter ? delta < 0 : delta > 0;
-  return el("span", { class: delta === 0 ? "same" : good ? "up" : "down" }, signed(delta));
-}
-
-function renderScoreboard(result) {
-  const prev = previous()?.result || null;
-  const rows = [];
-  const row = (label, key, max, lowerIsBetter = false) => {
-    const now = result ? result[key] : null;
-    const before = prev ? prev[key] : null;
-    rows.push(
-      el(
-        "tr",
-        { dataset: { key } },
-        el("th", { scope: "row" }, label),
-        el("td", { class: "num now" }, now === null || now === undefined ? "–" : max ? `${now}/${max}` : String(now)),
-        el("td", { class: "num before" }, before === null || before === undefined ? "–" : String(before)),
-        el("td", { class: "num" }, deltaSpan(now, before, lowerIsBetter)),
-      ),
-    );
-  };
-  const abbr = (code, name) => el("abbr", { title: name }, code);
-  row(rules.total_name, "total", rules.total_max);
-  for (const agg of rules.aggregates) row(abbr(agg.code, agg.name), agg.code.toLowerCase(), agg.max);
-  for (const agg of rules.aggregates) {
-    row([abbr(agg.code, agg.name), " rating"], `${agg.code.toLowerCase()}_rating`, 0, true);
-  }
-  const status = result ? result.status : null;
-  const before = prev ? prev.status : null;
-  const statusLine = el(
-    "p",
-    { class: "status-line", dataset: { key: "status" } },
-    "Status ",
-    el("span", { class: "now" }, badge(status)),
-    prev ? [" ", el("span", { class: "before" }, `${previous().edition}: `, badge(before))] : "",
-    before && status && before !== status ? [" ", el("strong", {}, "changed")] : "",
-  );
-  const table = el(
-    "table",
-    { class: "data compact scores-table" },
-    el("caption", {}, result ? "Recomputed as you type" : "Fix the scores to see the totals"),
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        el("th", { scope: "col" }, ""),
-        el("th", { scope: "col", class: "num" }, String(edition)),
-        el("th", { scope: "col", class: "num" }, prev ? String(previous().edition) : "before"),
-        el("th", { scope: "col", class: "num" }, el("abbr", { title: "change" }, "±")),
-      ),
-    ),
-    el("tbody", {}, rows),
-  );
-  const subtotals = el(
-    "ul",
-    { class: "subtotals", "aria-label": "Subtotals" },
-    rules.categories.map((c) =>
-      el(
-        "li",
-        { dataset: { category: c.code } },
-        el("abbr", { title: c.name }, c.code),
-        " ",
-        result ? `${result.subtotals[c.code]}/${c.max}` : "–",
-        " ",
-        prev && result ? deltaSpan(result.subtotals[c.code], prev.subtotals[c.code]) : "",
-      ),
-    ),
-  );
-  fill(byId("scoreboard-body"), statusLine, table, subtotals);
-  const line = byId("scoreline");
-  if (line) {
-    const part = (label, key) => [`${label} ${result ? result[key] : "?"}`, prev && result ? [" ", deltaSpan(result[key], prev[key])] : ""];
-    fill(
-      line,
-      part(rules.total_name, "total"),
-      rules.aggregates.map((a) => [" · ", part(a.code, a.code.toLowerCase())]),
-      " · ",
-      badge(status),
-    );
-  }
-  for (const c of rules.categories) {
-    const heading = byId(`sub-${c.code}`);
-    if (heading) heading.textContent = result ? `${result.subtotals[c.code]} / ${c.max}` : `? / ${c.max}`;
-  }
 }
 
 function renderSections(content, problems) {
@@ -280,7 +106,7 @@ function recompute() {
   const content = readForm();
   const scored = scoreForm(content);
   lastProblems = localProblems(content, scored);
-  renderScoreboard(scored.result);
+  renderScoreboard(rules, edition, scored.result, previous());
   renderSections(content, lastProblems);
   renderProblems(lastProblems);
   return content;
@@ -288,39 +114,12 @@ function recompute() {
 
 // -- saving ----------------------------------------------------------------------------
 
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Paths of the fields that differ between two contents ("scores.A1", "q", "overview" …). */
-function differences(a, b) {
-  const out = [];
-  for (const s of sections) {
-    if (!same(valueOf(a, s), valueOf(b, s))) out.push(s.field || `scores.${s.code}`);
-    for (const map of ["narratives", "reasons"]) {
-      if ((a[map][s.code] || "") !== (b[map][s.code] || "")) out.push(`${map}.${s.code}`);
-    }
-  }
-  for (const name of ["overview", "key_developments", "notes"]) if (!same(a[name], b[name])) out.push(name);
-  return out;
-}
-
-function get(content, path) {
-  const [head, key] = path.split(".");
-  return key === undefined ? content[head] : content[head][key];
-}
-
-function put(content, path, value) {
-  const [head, key] = path.split(".");
-  if (key === undefined) content[head] = value;
-  else if (value === undefined) delete content[head][key];
-  else content[head][key] = value;
-}
-
 /** The edit to send: what differs from the base, less the scores the server would refuse
  * (out of range, or changed without a reason yet); those wait in the form. */
 function pendingEdit(content) {
   const waiting = new Set(lastProblems.map((p) => p.field));
   const edit = {};
-  for (const path of differences(content, base)) {
+  for (const path of differences(sections, content, base)) {
     const [head, key] = path.split(".");
     const code = key ?? sections.find((s) => s.field === head)?.code;
     if ((head === "scores" || sections.some((s) => s.field === head)) && waiting.has(code)) continue;
@@ -356,7 +155,7 @@ async function save() {
   const content = recompute();
   const edit = pendingEdit(content);
   if (Object.keys(edit).length === 0) {
-    const waiting = differences(content, base).length > 0;
+    const waiting = differences(sections, content, base).length > 0;
     showSaveState(waiting ? "Not saved: fix the marked scores" : "All changes saved", waiting ? "error" : "saved");
     return !waiting;
   }
@@ -365,7 +164,7 @@ async function save() {
     try {
       const answer = await request("PUT", draftUrl, edit, { "If-Match": String(draft.revision) });
       adopt(answer, false);
-      const rest = differences(readForm(), base).length;
+      const rest = differences(sections, readForm(), base).length;
       showSaveState(rest ? "Unsaved changes…" : `Saved revision ${answer.revision}`, rest ? "pending" : "saved");
       if (rest) timer = setTimeout(() => save(), SAVE_DELAY);
       return rest === 0;
@@ -403,7 +202,7 @@ function failed(error, edit) {
 function adopt(answer, refill) {
   draft = answer;
   base = contentOf(answer);
-  if (refill) fillForm(base);
+  if (refill) fillForm(sections, base, changed);
   byId("draft-name").textContent = answer.name || page.country;
   byId("crumb-name").textContent = answer.name || page.country;
   fill(byId("draft-state"), el("span", { class: `state ${answer.state}` }, answer.state));
@@ -430,7 +229,7 @@ function showConflict(yours, theirs) {
   byId("conflict-theirs").textContent = String(theirs.revision);
   const theirsContent = contentOf(theirs);
   const mine = readForm();
-  const paths = differences(mine, base);
+  const paths = differences(sections, mine, base);
   fill(
     box.querySelector("tbody"),
     paths.map((path) =>
@@ -454,8 +253,8 @@ function resolveConflict(keepMine) {
     // …and the fields the user changed go back on top of it, to be saved as a new revision
     const merged = contentOf(theirs);
     for (const path of minePaths) put(merged, path, get(mine, path));
-    fillForm(merged);
-  } else fillForm(theirsContent);
+    fillForm(sections, merged, changed);
+  } else fillForm(sections, theirsContent, changed);
   box.hidden = true;
   blocked = false;
   if (keepMine) changed();
@@ -589,7 +388,7 @@ start(async () => {
   });
   form.addEventListener("submit", (event) => event.preventDefault());
   byId("add-note").addEventListener("click", () => {
-    addNote().querySelector("input").focus();
+    addNote(changed).querySelector("input").focus();
     changed();
   });
   byId("keep-mine").addEventListener("click", () => resolveConflict(true));
@@ -600,6 +399,6 @@ start(async () => {
   byId("publish-draft").addEventListener("click", () => act("publish"));
   wirePreviews();
   window.addEventListener("beforeunload", (event) => {
-    if (editable && base && differences(readForm(), base).length) event.preventDefault();
+    if (editable && base && differences(sections, readForm(), base).length) event.preventDefault();
   });
 });
