@@ -25,18 +25,19 @@ function loginUrl() {
 }
 
 /** The logged-in user `{user, role, csrf_token, countries}`; sends anonymous users to the
- * login page. */
-export async function whoami() {
-  if (me === null) me = await request("GET", "/api/v1/auth/me");
+ * login page (unless `toLogin` is false: then it rejects with a 401 ApiError). */
+export async function whoami(toLogin = true) {
+  if (me === null) me = await request("GET", "/api/v1/auth/me", undefined, {}, { toLogin });
   return me;
 }
 
 /** Send a JSON request; unsafe methods carry X-CSRF-Token. Resolves to the decoded body,
- * rejects with ApiError; a 401 (session ended) goes to the login page. */
-export async function request(method, url, body = undefined, headers = {}) {
+ * rejects with ApiError; a 401 (session ended) goes to the login page, unless `toLogin` is
+ * false (the editor keeps the user's unsaved text on screen instead). */
+export async function request(method, url, body = undefined, headers = {}, { toLogin = true } = {}) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
   if (UNSAFE.has(method)) {
-    const token = me?.csrf_token ?? (url === "/api/v1/auth/login" ? null : (await whoami()).csrf_token);
+    const token = me?.csrf_token ?? (url === "/api/v1/auth/login" ? null : (await whoami(toLogin)).csrf_token);
     if (token) init.headers["X-CSRF-Token"] = token;
   }
   if (body !== undefined) {
@@ -51,7 +52,8 @@ export async function request(method, url, body = undefined, headers = {}) {
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
   if (response.status === 401 && url !== "/api/v1/auth/login") {
-    window.location.assign(loginUrl());
+    forget(); // a new session has a new CSRF token
+    if (toLogin) window.location.assign(loginUrl());
     throw new ApiError(401, data);
   }
   if (!response.ok) throw new ApiError(response.status, data);

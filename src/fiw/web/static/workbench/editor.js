@@ -162,7 +162,7 @@ async function save() {
   showSaveState("Saving…", "pending");
   saving = (async () => {
     try {
-      const answer = await request("PUT", draftUrl, edit, { "If-Match": String(draft.revision) });
+      const answer = await request("PUT", draftUrl, edit, { "If-Match": String(draft.revision) }, { toLogin: false });
       adopt(answer, false);
       const rest = differences(sections, readForm(), base).length;
       showSaveState(rest ? "Unsaved changes…" : `Saved revision ${answer.revision}`, rest ? "pending" : "saved");
@@ -183,7 +183,19 @@ function failed(error, edit) {
     return false;
   }
   const body = error.body || {};
-  if (error.status === 409 && body.theirs) {
+  if (error.status === 401) {
+    // keep the text on screen: log in again in another tab, then save
+    const again = el("button", { type: "button", class: "secondary" }, "Save now");
+    again.addEventListener("click", () => save());
+    fill(
+      byId("save-state"),
+      "Not saved: your session has ended. ",
+      el("a", { href: "/workbench/login", target: "_blank", rel: "noopener" }, "Log in again (new tab)"),
+      ", then ",
+      again,
+    );
+    byId("save-state").className = "save-state error";
+  } else if (error.status === 409 && body.theirs) {
     showConflict(body.yours || edit, body.theirs);
   } else if (error.status === 409) {
     showSaveState(`Not saved: ${error.message}`, "error");
