@@ -4,6 +4,7 @@ optimistic locking, validation, review, publishing into the store, progress, exp
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -295,3 +296,28 @@ def test_passwords_are_stored_as_argon2_hashes(store: Store) -> None:
     with store.workbench.engine.connect() as connection:
         hashes = connection.execute(text("SELECT password_hash FROM wb_users")).scalars().all()
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+
+
+def test_sessions_expire_rotate_and_end(store: Store) -> None:
+    from fiw.workbench import LoginPolicy, Workbench
+    from fiw.workbench.errors import NotLoggedIn, Throttled
+
+    short = Workbench(store.workbench.engine, LoginPolicy(session_hours=0.5 / 3600, limit=3))
+    first = short.login("rene", "correct horse battery", "10.0.0.1", None)
+    assert short.session(first.token).actor.name == "rene"
+    second = short.login("rene", "correct horse battery", "10.0.0.1", first.token)
+    with pytest.raises(NotLoggedIn):
+        short.session(first.token)  # the id rotated: the old one is gone
+    time.sleep(0.6)
+    with pytest.raises(NotLoggedIn):
+        short.session(second.token)  # expired
+    third = store.workbench.login("bob", "correct horse battery", "10.0.0.2", None)
+    assert store.workbench.logout(third.token)
+    with pytest.raises(NotLoggedIn):
+        store.workbench.session(third.token)
+    for _ in range(3):
+        with pytest.raises(NotLoggedIn):
+            short.login("nobody", "wrong", "10.0.0.3", None)
+    with pytest.raises(Throttled):
+        short.throttle_delay("nobody", "10.0.0.3")
+    assert short.throttle_delay("rene", "10.0.0.9") == 0

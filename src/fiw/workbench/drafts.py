@@ -306,10 +306,18 @@ def _published(connection: Connection, draft: DraftRow) -> dict[str, Any] | None
     }
 
 
-def view(connection: Connection, draft: DraftRow) -> dict[str, Any]:
-    """The draft as the API shows it (docs/workbench.md)."""
-    content = content_of(connection, draft.id, draft.revision)
-    previous = previous_content(connection, draft.country_id, draft.previous)
+def view(
+    connection: Connection,
+    draft: DraftRow,
+    content: DraftContent | None = None,
+    previous: DraftContent | None = None,
+) -> dict[str, Any]:
+    """The draft as the API shows it (docs/workbench.md); a caller that holds the current
+    content and the previous edition's passes them in."""
+    if content is None:
+        content = content_of(connection, draft.id, draft.revision)
+    if previous is None:
+        previous = previous_content(connection, draft.country_id, draft.previous)
     body = content.model_dump(mode="json")
     return {
         "country_id": draft.country_id,

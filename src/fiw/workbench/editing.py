@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
@@ -72,7 +73,7 @@ def _save_once(
         new = DraftContent.model_validate(merged)
         changes = diff(current, new)
         if not changes and restore_of is None:
-            return view(connection, draft)
+            return view(connection, draft, current, previous)
         state = "draft" if draft.state == "published" else draft.state
         moment = now()
         moved = connection.execute(
@@ -94,7 +95,8 @@ def _save_once(
                 content=new.model_dump_json(),
             )
         )
-        return view(connection, draft_row(connection, country_id, edition))
+        after = replace(draft, revision=base + 1, state=state, updated_at=moment)
+        return view(connection, after, new, previous)
 
 
 def save(

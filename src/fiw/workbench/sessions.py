@@ -16,11 +16,12 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from fiw.store.workbench_schema import LoginFailures, Session, table_of
+from fiw.store.workbench_schema import Assignment, LoginFailures, Session, User, table_of
 from fiw.workbench.accounts import Actor, actor, aware, now, verify
 from fiw.workbench.errors import NotLoggedIn, Throttled
 
 SESSIONS = table_of(Session)
+ASSIGNED = table_of(Assignment)
 FAILURES = table_of(LoginFailures)
 WINDOW = timedelta(minutes=15)
 SLOW_FROM = 3
@@ -145,13 +146,31 @@ def session(engine: Engine, token: str | None, policy: LoginPolicy = LoginPolicy
     if not token:
         raise NotLoggedIn("log in first", fix="POST /api/v1/auth/login")
     digest = _digest(token)
+    users = table_of(User)
     with engine.connect() as connection:
         row = connection.execute(
             select(
-                SESSIONS.c.user_id, SESSIONS.c.csrf_token, SESSIONS.c.seen_at, SESSIONS.c.expires_at
-            ).where(SESSIONS.c.id == digest)
+                SESSIONS.c.user_id,
+                SESSIONS.c.csrf_token,
+                SESSIONS.c.seen_at,
+                SESSIONS.c.expires_at,
+                users.c.name,
+                users.c.role,
+                users.c.disabled,
+            )
+            .join(users, users.c.id == SESSIONS.c.user_id)
+            .where(SESSIONS.c.id == digest)
         ).first()
-        found = actor(connection, row.user_id) if row is not None else None
+        found = None
+        if row is not None and not row.disabled:
+            countries: frozenset[str] = frozenset()
+            if row.role == "analyst":
+                countries = frozenset(
+                    connection.execute(
+                        select(ASSIGNED.c.country_id).where(ASSIGNED.c.user_id == row.user_id)
+                    ).scalars()
+                )
+            found = Actor(row.user_id, row.name, row.role, countries)
     moment = now()
     idle = timedelta(hours=policy.session_hours * 2 / 3)
     if (
