@@ -194,6 +194,7 @@ def test_draft_review_publish_end_to_end(browser: Browser, server: str) -> None:
     page.get_by_label("Countries of ana (ids, comma-separated)").fill(COUNTRY)
     page.locator("#users tr", has_text="ana").get_by_role("button", name="Assign").click()
     expect(page.locator("#users tr", has_text="ana")).to_contain_text(COUNTRY)
+    shot(page, "admin")
 
     # the analyst finds the draft and sees it pre-filled from 2024
     ana = Person(browser, server, "ana")
@@ -202,6 +203,7 @@ def test_draft_review_publish_end_to_end(browser: Browser, server: str) -> None:
     page.goto(f"/workbench?edition={EDITION}")
     rows = page.locator("#drafts-table tbody tr")
     expect(rows).to_have_count(1)  # an analyst sees only their countries
+    shot(page, "drafts")
     rows.get_by_role("link", name=NAME, exact=True).click()
     expect(page).to_have_url(EDITOR)
     expect(page.locator("#draft-state")).to_have_text("draft")

@@ -38,7 +38,7 @@ function userRow(u) {
     const countries = assign.querySelector("input").value.split(",").map((c) => c.trim()).filter(Boolean);
     try {
       await request("POST", `/api/v1/workbench/users/${encodeURIComponent(u.name)}/assign`, { countries });
-      say(`${u.name}: ${countries.length} countries assigned.`);
+      say(`${u.name}: ${countries.length} ${countries.length === 1 ? "country" : "countries"} assigned.`);
       await loadUsers();
     } catch (error) {
       say(error.message, "alert");
