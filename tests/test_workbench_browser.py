@@ -27,7 +27,6 @@ from playwright.sync_api import (
     Page,
     Request,
     expect,
-    sync_playwright,
 )
 
 from fiw.methodology import load_index, score
@@ -37,7 +36,7 @@ from fiw.store.database import make_engine
 from fiw.store.importer import import_files
 from fiw.workbench import Workbench
 from tests.conftest import _fresh_url
-from tests.web_server import CHROMIUM, CHROMIUM_ARGS, ROOT, shared_dir, start_server, stop
+from tests.web_server import ROOT, shared_dir, start_server, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -59,16 +58,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]) -> I
         process, base = start_server({"FIW_DATABASE_URL": url, "FIW_PAGES_DIR": str(nowhere)})
         yield base
         stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make services` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Person:

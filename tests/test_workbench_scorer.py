@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from fiw.methodology import ScoreError, load_index, score
 from fiw.sources.all_data import read_all_data
 from fiw.sources.audit import engine_input
-from tests.web_server import CHROMIUM, CHROMIUM_ARGS, shared_dir, start_server, stop
+from tests.web_server import shared_dir, start_server, stop
 
 pytestmark = pytest.mark.browser
 
@@ -74,20 +74,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make services` installs Debian's chromium")
-    with sync_playwright() as p:
-        browser: Browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        pg = browser.new_page(base_url=server)
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.goto("/api/v1/rules/fiw")  # any same-origin page lets the module load
-        yield pg
-        browser.close()
-        assert not errors, errors
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=server)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto("/api/v1/rules/fiw")  # any same-origin page lets the module load
+    yield pg
+    context.close()
+    assert not errors, errors
 
 
 def in_browser(page: Page, index: str, cases: list[tuple[Any, dict[str, object]]]) -> list[Any]:

@@ -52,6 +52,10 @@ function scoreForm(content) {
 /** The local problems: the engine's, and each changed score without a reason. */
 function localProblems(content, scored) {
   const problems = scored.problems.map((p) => ({ field: p.field, expected: p.expected }));
+  for (const s of sections) {
+    const empty = valueOf(content, s) === null || valueOf(content, s) === undefined;
+    if (empty && !problems.some((p) => p.field === s.code)) problems.push({ field: s.code, expected: "a score" });
+  }
   if (!previous()) return problems;
   for (const s of sections) {
     const now = valueOf(content, s);
@@ -155,7 +159,7 @@ async function save() {
   const content = recompute();
   const edit = pendingEdit(content);
   if (Object.keys(edit).length === 0) {
-    const waiting = differences(sections, content, base).length > 0;
+    const waiting = lastProblems.length > 0 && differences(sections, content, base).length > 0;
     showSaveState(waiting ? "Not saved: fix the marked scores" : "All changes saved", waiting ? "error" : "saved");
     return !waiting;
   }
@@ -164,10 +168,18 @@ async function save() {
     try {
       const answer = await request("PUT", draftUrl, edit, { "If-Match": String(draft.revision) }, { toLogin: false });
       adopt(answer, false);
-      const rest = differences(sections, readForm(), base).length;
-      showSaveState(rest ? "Unsaved changes…" : `Saved revision ${answer.revision}`, rest ? "pending" : "saved");
-      if (rest) timer = setTimeout(() => save(), SAVE_DELAY);
-      return rest === 0;
+      const now = readForm();
+      if (differences(sections, now, content).length) {
+        // typed while the request was out: save that next (what the server normalised, such
+        // as trimmed text, is not sent again and again)
+        showSaveState("Unsaved changes…", "pending");
+        timer = setTimeout(() => save(), SAVE_DELAY);
+        return false;
+      }
+      const waiting = lastProblems.length > 0 && differences(sections, now, base).length > 0;
+      const saved = `Saved revision ${answer.revision}`;
+      showSaveState(waiting ? `${saved}; the marked scores wait` : saved, waiting ? "pending" : "saved");
+      return !waiting;
     } catch (error) {
       return failed(error, edit);
     } finally {
