@@ -184,6 +184,10 @@ def test_draft_review_publish_end_to_end(browser: Browser, server: str) -> None:
     page.locator("#users tr", has_text="ana").get_by_role("button", name="Assign").click()
     expect(page.locator("#users tr", has_text="ana")).to_contain_text(COUNTRY)
     shot(page, "admin")
+    page.goto(f"/workbench?edition={EDITION}&country=STAN")  # any part of the name
+    expect(page.locator("#drafts-caption")).to_contain_text("drafts")
+    names = page.locator("#drafts-table tbody th").all_inner_texts()
+    assert len(names) > 1 and all("stan" in n.lower() for n in names), names
 
     # the analyst finds the draft and sees it pre-filled from 2024
     ana = Person(browser, server, "ana")

@@ -17,8 +17,11 @@ start(async () => {
     ),
   );
   const query = new URLSearchParams();
-  for (const key of ["edition", "state", "country"]) if (want[key]) query.set(key, want[key]);
-  const drafts = await request("GET", `/api/v1/workbench/drafts?${query}`);
+  for (const key of ["edition", "state"]) if (want[key]) query.set(key, want[key]);
+  const needle = (want.country || "").trim().toLowerCase(); // any part of the name or id
+  const drafts = (await request("GET", `/api/v1/workbench/drafts?${query}`)).filter(
+    (d) => !needle || d.name.toLowerCase().includes(needle) || d.country_id.includes(needle),
+  );
   const caption = document.getElementById("drafts-caption");
   caption.textContent = drafts.length
     ? `${drafts.length} draft${drafts.length === 1 ? "" : "s"}`
