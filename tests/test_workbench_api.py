@@ -235,6 +235,12 @@ def test_review_and_publish_reach_the_explorer_and_the_api(server: ThreadServer)
         page = ana.get(f"/country/kazakhstan/{EDITION}")
         assert page.status_code == 200 and str(expected["total"]) in page.text
         assert_inert_html(page.text)
+        hits = ana.get("/api/v1/search", params={"q": "Parties", "edition": EDITION}).json()
+        assert any(h["country_id"] == "kazakhstan" and h["indicator"] == "B1" for h in hits)
+        assert not any("<" in h["snippet"] or "javascript:" in h["snippet"] for h in hits)
+        results = ana.get("/search", params={"q": "Parties", "edition": EDITION})
+        assert results.status_code == 200 and "Kazakhstan" in results.text
+        assert_inert_html(results.text)
         history = ana.get(DRAFT + "/transitions").json()
         assert [t["to"] for t in history] == [
             "submitted",

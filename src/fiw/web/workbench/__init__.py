@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -41,7 +42,8 @@ async def _workbench_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WorkbenchError)
     if not request.url.path.startswith("/api/"):
         if isinstance(exc, NotLoggedIn):
-            return RedirectResponse(f"{LOGIN_PAGE}?next={request.url.path}", status_code=303)
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"{LOGIN_PAGE}?next={target}", status_code=303)
         return error_response(request, exc.http_status, exc.detail())
     headers = {"Cache-Control": "no-store"}
     if isinstance(exc, Throttled):
