@@ -223,13 +223,15 @@ def test_review_and_publish_reach_the_explorer_and_the_api(server: ThreadServer)
         assert html.headers["content-type"].startswith("text/html")
         assert "default-src 'none'" in html.headers["content-security-policy"]
         assert_inert_html(html.text)
-        deadline = time.monotonic() + 2.0
-        while True:  # the server's snapshot reloads when the data version moves
+        # the server's snapshot reloads when the data version moves (the 2 s bound across
+        # workers is tested in test_workbench_workers and measured in bench/workbench.py)
+        deadline = time.monotonic() + 10.0
+        while True:
             latest = ana.get("/api/v1/countries/kazakhstan").json()["latest"]
             if latest["edition"] == EDITION or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
-        assert latest["edition"] == EDITION, "the publish did not reach the API within 2 s"
+        assert latest["edition"] == EDITION, "the publish did not reach the API within 10 s"
         assert latest["total"] == expected["total"] and latest["status"] == expected["status"]
         assert latest["B1"] == new
         page = ana.get(f"/country/kazakhstan/{EDITION}")
