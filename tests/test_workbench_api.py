@@ -212,6 +212,9 @@ def test_review_and_publish_reach_the_explorer_and_the_api(server: ThreadServer)
         assert saved.status_code == 200, saved.text
         expected = saved.json()["result"]
         assert ana.post(DRAFT + "/submit").status_code == 200
+        late = ana.put(DRAFT, headers={"If-Match": str(saved.json()["revision"])},
+                       json={"overview": "An edit while under review."})  # fmt: skip
+        assert late.status_code == 409 and late.json()["error"]["kind"] == "state"
         returned = rita.post(DRAFT + "/return", json={"comments": {"B1": "Name the parties."}})
         assert returned.json()["state"] == "returned"
         assert ana.get(DRAFT).json()["comments"] == {"B1": "Name the parties."}

@@ -18,7 +18,14 @@ from fiw.web.workbench import api
 from fiw.web.workbench.auth import LOGIN_PAGE, LoginRedirect
 from fiw.web.workbench.csrf import CSRFMiddleware
 from fiw.workbench import LoginPolicy, Workbench
-from fiw.workbench.errors import Conflict, Invalid, NotLoggedIn, Throttled, WorkbenchError
+from fiw.workbench.errors import (
+    Conflict,
+    Invalid,
+    NotLoggedIn,
+    StateError,
+    Throttled,
+    WorkbenchError,
+)
 
 PAGES = "fiw.web.workbench.pages"
 
@@ -33,6 +40,8 @@ def error_body(exc: WorkbenchError) -> dict[str, Any]:
     if isinstance(exc, Conflict):
         error["kind"] = "conflict"
         body |= {"yours": exc.yours, "theirs": exc.theirs}
+    if isinstance(exc, StateError):
+        error["kind"] = "state"
     if isinstance(exc, Invalid):
         body["problems"] = exc.problems
     return body
