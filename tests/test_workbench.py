@@ -321,3 +321,29 @@ def test_sessions_expire_rotate_and_end(store: Store) -> None:
     with pytest.raises(Throttled):
         short.throttle_delay("nobody", "10.0.0.3")
     assert short.throttle_delay("rene", "10.0.0.9") == 0
+
+
+def test_publishing_an_edition_whose_drafts_are_all_approved_completes_it(store: Store) -> None:
+    wb = store.workbench
+    admin, rita, rene = store.actor("admin"), store.actor("rita"), store.actor("rene")
+    _change_one(store, "iceland", "admin")
+    for who, action in ((admin, "submit"), (rita, "approve"), (rene, "publish")):
+        wb.transition(who, "iceland", EDITION, action)
+    later = EDITION + 1
+    opened = wb.open_edition(admin, later)
+    assert opened["previous"] == EDITION and "iceland" in {
+        d["country_id"] for d in opened["created"]
+    }
+    first = opened["created"][0]["country_id"]
+    wb.transition(admin, first, later, "submit")
+    if len(opened["created"]) > 1:
+        with pytest.raises(StateError):
+            wb.publish_edition(rene, later)  # some drafts are not approved yet
+    for draft in opened["created"]:
+        if draft["country_id"] != first:
+            wb.transition(admin, draft["country_id"], later, "submit")
+        wb.transition(rita, draft["country_id"], later, "approve")
+    done = wb.publish_edition(rene, later)
+    assert sorted(done["published"]) == sorted(d["country_id"] for d in opened["created"])
+    assert wb.progress(admin, later)["completed"] is True
+    assert Dataset(wb.engine).scores(edition=later, country="iceland").shape[0] == 1

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from fiw.cli.common import JsonOption, out, print_json
 from fiw.errors import FileUnreadable, ParameterError
@@ -18,12 +19,16 @@ if TYPE_CHECKING:
 
 
 def _page_summary(report: Report) -> None:
-    """A readable summary of one parsed page."""
+    """A readable summary of one parsed page; text from the page is printed as data (`Text`),
+    never read as Rich markup."""
+    from fiw.methodology import AGGREGATE_MAX, TOTAL_MAX
     from fiw.pages import remarks
 
     edition = report.edition if report.edition is not None else "edition unknown"
     mark = " (territory)" if report.territory else ""
-    out.print(f"[bold]{report.country}{mark}[/bold], Freedom in the World {edition}")
+    out.print(
+        Text.assemble((f"{report.country}{mark}", "bold"), f", Freedom in the World {edition}")
+    )
     status = report.status.value if report.status else "unknown"
     last = (
         f", last year {report.last_year.total} {report.last_year.status}"
@@ -31,8 +36,8 @@ def _page_summary(report: Report) -> None:
         else ""
     )
     out.print(
-        f"Status [bold]{status}[/bold]: total {report.total}/100, PR {report.pr}/40, "
-        f"CL {report.cl}/60{last}"
+        f"Status [bold]{status}[/bold]: total {report.total}/{TOTAL_MAX}, "
+        f"PR {report.pr}/{AGGREGATE_MAX['PR']}, CL {report.cl}/{AGGREGATE_MAX['CL']}{last}"
     )
     table = Table(show_header=False, box=None, pad_edge=False)
     for _ in range(5):
@@ -44,18 +49,18 @@ def _page_summary(report: Report) -> None:
         table.add_row(*cells[start : start + 5])
     out.print(table)
     for note in report.notes:
-        out.print(f"{note.label}: {note.text[:100]}")
+        out.print(Text(f"{note.label}: {note.text[:100]}"))
     out.print(f"Key developments: {len(report.key_developments)}")
     for label, standing in (
         ("Site's latest Global Freedom Score", report.site_latest),
         ("Internet Freedom Score", report.internet_freedom),
     ):
         if standing is not None:
-            out.print(f"{label}: {standing.total}/100 {standing.status}")
+            out.print(f"{label}: {standing.total}/{TOTAL_MAX} {standing.status}")
     for remark in remarks(report):
-        out.print(f"[dim]note: {remark}[/dim]")
+        out.print(Text(f"note: {remark}", style="dim"))
     for problem in report.problems:
-        out.print(f"[red]problem:[/red] {problem}", highlight=False)
+        out.print(Text.assemble(("problem:", "red"), f" {problem}"), highlight=False)
     if not report.problems:
         out.print("[green]no problems[/green]")
 
@@ -72,10 +77,10 @@ def _parse_folder(path: Path, edition: int | None, as_json: bool) -> int:
         return code
     summary = Table("file", "country", "edition", "status", "total", "problems")
     for result in parse_folder(path, edition=edition):
-        name = str(result.file)
+        name = Text(str(result.file))  # cells are Text: page text is data, not markup
         if result.error is not None:
             code = 2
-            summary.add_row(name, "", "", "", "", f"[red]{result.error}[/red]")
+            summary.add_row(name, "", "", "", "", Text(str(result.error), style="red"))
             continue
         report = result.report
         assert report is not None
@@ -83,11 +88,11 @@ def _parse_folder(path: Path, edition: int | None, as_json: bool) -> int:
             code = max(code, 1)
         summary.add_row(
             name,
-            report.country,
+            Text(report.country),
             str(report.edition),
             str(report.status),
             str(report.total),
-            "; ".join(str(p) for p in report.problems),
+            Text("; ".join(str(p) for p in report.problems)),
         )
     out.print(summary)
     return code

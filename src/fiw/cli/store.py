@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from fiw.cli.common import DatabaseOption, JsonOption, err, out, print_json
 from fiw.errors import ParameterError
@@ -37,7 +38,9 @@ def _print_import(report: ImportReport) -> None:
     """One imported file: its counts table, then changes, warnings, problems and skips."""
     state = "new file" if report.new_file else "already imported"
     out.print(
-        f"[bold]{report.path.name}[/bold] ({report.kind}, {state}, sha256 {report.sha256[:12]}…)",
+        Text.assemble(
+            (report.path.name, "bold"), f" ({report.kind}, {state}, sha256 {report.sha256[:12]}…)"
+        ),
         highlight=False,
     )
     table = Table(show_header=True)
@@ -78,7 +81,7 @@ def import_command(
     from fiw.store.database import make_engine
     from fiw.store.importer import import_files
 
-    columns = (TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description:<40}", markup=False), BarColumn(), TimeElapsedColumn())
     engine = make_engine(database)
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("importing", total=1.0)

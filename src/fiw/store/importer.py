@@ -213,7 +213,8 @@ def import_files(
             pages_reports.append(pages_report(pages, outcome))
             if progress:
                 progress(f"wrote {pages.path.name}", step)
-        bump_data_version(connection)  # running servers reload what they serve
+        if any(r.changed_anything for r in (*written.values(), *pages_reports)):
+            bump_data_version(connection)  # running servers reload what they serve
     # in the order the files were given, pages last
     return [*(written[i] for i in range(len(batches))), *pages_reports]
 

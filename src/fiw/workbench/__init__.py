@@ -82,6 +82,9 @@ class Workbench:
     def open_edition(self, actor: Actor, edition: int) -> dict[str, Any]:
         return drafts.open_edition(self.engine, actor, edition)
 
+    def publish_edition(self, actor: Actor, edition: int) -> dict[str, Any]:
+        return review.publish_edition(self.engine, actor, edition)
+
     def editions(self) -> list[dict[str, Any]]:
         return progress.editions(self.engine)
 

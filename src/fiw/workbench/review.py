@@ -284,3 +284,35 @@ def transitions(
 
 
 __all__ = ["ACTIONS", "WorkbenchError", "transition", "transitions"]
+
+
+def publish_edition(engine: Engine, actor: Actor, edition: int) -> dict[str, Any]:
+    """Publish every approved draft of an edition at once (one transaction) when every draft
+    is approved or published, which completes the edition; StateError says what is pending."""
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(DRAFTS.c.country_id, DRAFTS.c.state).where(DRAFTS.c.edition == edition)
+        ).all()
+        pending = sorted(r.country_id for r in rows if r.state not in ("approved", "published"))
+        if not rows or pending:
+            shown = ", ".join(pending[:10]) + (
+                f" … and {len(pending) - 10} more" if len(pending) > 10 else ""
+            )
+            raise StateError(
+                f"edition {edition} cannot be published: "
+                + (
+                    f"{len(pending)} drafts are not approved ({shown})"
+                    if rows
+                    else "it has no drafts"
+                ),
+            )
+        published = []
+        for country_id, state in rows:
+            if state != "approved":
+                continue
+            draft = draft_row(connection, country_id, edition)
+            _allowed(connection, actor, draft, "publish")
+            _record(connection, draft, actor, "published", {})
+            _publish(connection, draft, actor)
+            published.append(country_id)
+    return {"edition": edition, "published": published, "completed": True}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -17,7 +18,14 @@ from fiw.web.workbench import api
 from fiw.web.workbench.auth import LOGIN_PAGE, LoginRedirect
 from fiw.web.workbench.csrf import CSRFMiddleware
 from fiw.workbench import LoginPolicy, Workbench
-from fiw.workbench.errors import Conflict, Invalid, NotLoggedIn, Throttled, WorkbenchError
+from fiw.workbench.errors import (
+    Conflict,
+    Invalid,
+    NotLoggedIn,
+    StateError,
+    Throttled,
+    WorkbenchError,
+)
 
 PAGES = "fiw.web.workbench.pages"
 
@@ -32,6 +40,8 @@ def error_body(exc: WorkbenchError) -> dict[str, Any]:
     if isinstance(exc, Conflict):
         error["kind"] = "conflict"
         body |= {"yours": exc.yours, "theirs": exc.theirs}
+    if isinstance(exc, StateError):
+        error["kind"] = "state"
     if isinstance(exc, Invalid):
         body["problems"] = exc.problems
     return body
@@ -41,7 +51,8 @@ async def _workbench_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WorkbenchError)
     if not request.url.path.startswith("/api/"):
         if isinstance(exc, NotLoggedIn):
-            return RedirectResponse(f"{LOGIN_PAGE}?next={request.url.path}", status_code=303)
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"{LOGIN_PAGE}?next={target}", status_code=303)
         return error_response(request, exc.http_status, exc.detail())
     headers = {"Cache-Control": "no-store"}
     if isinstance(exc, Throttled):

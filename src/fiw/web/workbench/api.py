@@ -108,6 +108,12 @@ def open_edition(request: Request, user: User, edition: int) -> JSONResponse:
     return _json(opened, 201 if opened["created"] else 200)
 
 
+@router.post("/api/v1/workbench/editions/{edition}/publish")
+def publish_edition(request: Request, user: User, edition: int) -> JSONResponse:
+    """(reviewer, admin) Publish every approved draft when all are approved: completes it."""
+    return _json(workbench(request).publish_edition(user, edition))
+
+
 @router.get("/api/v1/workbench/editions/{edition}/progress")
 def progress(request: Request, user: User, edition: int) -> JSONResponse:
     """Drafts by state, region and analyst; changed scores and those lacking a reason."""
