@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from fiw.methodology import Status
 from fiw.methodology.vocabulary import DISCRETIONARY, INDICATOR_MAX
+from fiw.pages import score_change
+from fiw.pages.layout import categories
 from fiw.pages.model import AddQ, Indicator, Note, Report, ScoreChange, Standing
-from fiw.pages.parse import categories, score_change
 from fiw.pages.render import render
 from fiw.workbench.content import DraftContent, Q, question
 from fiw.workbench.errors import WorkbenchError
