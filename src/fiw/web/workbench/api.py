@@ -55,7 +55,7 @@ class Countries(BaseModel):
 
 def country_id(request: Request, country: str) -> str:
     """The country id for an id, ISO3 code or name the explorer knows (else as given)."""
-    from fiw.web.snapshot import UnknownCountry
+    from fiw.errors import UnknownCountry
 
     try:
         found: str = request.app.state.data.country(country).id
