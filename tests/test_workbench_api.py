@@ -162,6 +162,9 @@ def test_an_analyst_sees_and_acts_only_within_their_countries(server: ThreadServ
     with client(server) as c:
         login(c, "ana")
         assert c.get(f"/api/v1/workbench/drafts/russia/{EDITION}").status_code == 403
+        assert c.get(f"/api/v1/workbench/drafts/RUS/{EDITION}").status_code == 403
+        by_iso3 = c.get(f"/api/v1/workbench/drafts/KGZ/{EDITION}")
+        assert by_iso3.status_code == 200 and by_iso3.json()["country_id"] == "kyrgyzstan"
         listed = c.get("/api/v1/workbench/drafts", params={"edition": EDITION}).json()
         assert {d["country_id"] for d in listed} == {"kazakhstan", "kyrgyzstan"}
         assert c.post(f"/api/v1/workbench/editions/{EDITION}/open").status_code == 403

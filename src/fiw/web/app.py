@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
 
+from fiw.methodology import Status
 from fiw.settings import Settings
 from fiw.web import errors, workbench
 from fiw.web.caching import CacheHeaders, ResponseCache
@@ -22,8 +23,8 @@ from fiw.web.freshness import DataWatcher
 from fiw.web.queries import status_slug
 from fiw.web.snapshot import Snapshot
 from fiw.web.views import (
-    analysis,
     assessments,
+    changes,
     compare,
     countries,
     country,
@@ -31,6 +32,7 @@ from fiw.web.views import (
     methodology,
     methodology_data,
     search,
+    trends,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ def templates() -> Environment:
     return env
 
 
-def open_dataset(settings: Settings) -> Snapshot:
+def open_snapshot(settings: Settings) -> Snapshot:
     """The data to serve: the store at settings.database_url, read once into memory."""
     import fiw
 
@@ -73,7 +75,7 @@ def create_app(
         watcher = None
         if watching:
             engine = app.state.workbench.engine
-            watcher = DataWatcher(app, engine, lambda: open_dataset(settings))
+            watcher = DataWatcher(app, engine, lambda: open_snapshot(settings))
             watcher.start()
         yield
         if watcher is not None:
@@ -89,13 +91,13 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.data = data if data is not None else open_dataset(settings)
+    app.state.data = data if data is not None else open_snapshot(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, compare, methodology, assessments, search):
+    views = (home, countries, country, compare, methodology, assessments, search, changes, trends)
+    for module in views:
         app.include_router(module.router)
     app.include_router(methodology_data.router)
-    analysis.install(app)
     workbench.install(app, settings)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_api_route("/api/docs", _api_docs, include_in_schema=False, methods=["GET"])
@@ -131,7 +133,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         values = {
             "format": ["json", "csv"],
             "kind": ["country", "territory"],
-            "status": ["Free", "Partly Free", "Not Free", "F", "PF", "NF"],
+            "status": [s.value for s in Status] + [s.short for s in Status],
             "region": list(data.regions),
             "indicator": list(search.SECTIONS),
         }

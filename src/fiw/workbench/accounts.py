@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ USERS = table_of(User)
 ASSIGNMENTS = table_of(Assignment)
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 8
+NAME = re.compile(r"[\w.@-]{1,64}")
 # verified against when the name is unknown, so that a login takes as long either way
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
@@ -66,9 +68,9 @@ def add_user(engine: Engine, name: str, role: str, password: str) -> UserInfo:
     """Create a user; the password is stored only as an argon2id hash."""
     if role not in ROLES:
         raise WorkbenchError(f"role {role!r}: expected one of {', '.join(ROLES)}", where="role")
-    if not name.strip() or len(name) > 64 or name != name.strip():
+    if not NAME.fullmatch(name):
         raise WorkbenchError(
-            f"user name {name!r}: expected 1 to 64 characters without surrounding spaces",
+            f"user name {name!r}: expected 1 to 64 letters, digits, '.', '_', '@' or '-'",
             where="name",
         )
     if len(password) < MIN_PASSWORD:

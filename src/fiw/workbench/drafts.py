@@ -268,42 +268,90 @@ def authors(connection: Connection, draft_id: int) -> list[str]:
     )
 
 
-def _comments(connection: Connection, draft_id: int) -> dict[str, str]:
-    found = connection.execute(
-        select(TRANSITIONS.c.comments)
-        .where(TRANSITIONS.c.draft_id == draft_id, TRANSITIONS.c.to_state == "returned")
-        .order_by(TRANSITIONS.c.id.desc())
+def _extras(connection: Connection, draft_id: int) -> dict[str, Any]:
+    """The latest return's comments, the authors and the publication, in one query."""
+    t = TRANSITIONS.c
+    comments = (
+        select(t.comments)
+        .where(t.draft_id == draft_id, t.to_state == "returned")
+        .order_by(t.id.desc())
         .limit(1)
-    ).scalar()
-    return dict(json.loads(found)) if found else {}
-
-
-def _published(connection: Connection, draft: DraftRow) -> dict[str, Any] | None:
-    p = table_of(Publication).c
+        .scalar_subquery()
+    )
+    names = (
+        select(USERS.c.name)
+        .join(REVISIONS, REVISIONS.c.author_id == USERS.c.id)
+        .where(REVISIONS.c.draft_id == draft_id, REVISIONS.c.kind != "open")
+        .distinct()
+        .subquery()
+    )
+    authored = select(func.aggregate_strings(names.c.name, ",")).scalar_subquery()
+    p = table_of(Publication)
+    revision = REVISIONS.alias("published_revision")
     approver = USERS.alias("approver")
     publisher = USERS.alias("publisher")
     row = connection.execute(
         select(
-            REVISIONS.c.number,
-            p.revision_id,
-            approver.c.name,
-            publisher.c.name.label("by"),
-            p.published_at,
+            comments.label("comments"),
+            authored.label("authors"),
+            revision.c.number,
+            p.c.revision_id,
+            approver.c.name.label("approver"),
+            publisher.c.name.label("publisher"),
+            p.c.published_at,
         )
-        .join(REVISIONS, REVISIONS.c.id == p.revision_id)
-        .join(approver, approver.c.id == p.approver_id)
-        .join(publisher, publisher.c.id == p.publisher_id)
-        .where(p.draft_id == draft.id)
-    ).first()
-    if row is None:
-        return None
+        .select_from(
+            DRAFTS.outerjoin(p, p.c.draft_id == DRAFTS.c.id)
+            .outerjoin(revision, revision.c.id == p.c.revision_id)
+            .outerjoin(approver, approver.c.id == p.c.approver_id)
+            .outerjoin(publisher, publisher.c.id == p.c.publisher_id)
+        )
+        .where(DRAFTS.c.id == draft_id)
+    ).one()
+    published = None
+    if row.revision_id is not None:
+        published = {
+            "revision": row.number,
+            "revision_id": row.revision_id,
+            "approver": row.approver,
+            "publisher": row.publisher,
+            "published_at": row.published_at.isoformat(),
+        }
     return {
-        "revision": row.number,
-        "revision_id": row.revision_id,
-        "approver": row.name,
-        "publisher": row.by,
-        "published_at": row.published_at.isoformat(),
+        "comments": dict(json.loads(row.comments)) if row.comments else {},
+        "authors": sorted(row.authors.split(",")) if row.authors else [],
+        "published": published,
     }
+
+
+def load(
+    connection: Connection, actor: Actor, country_id: str, edition: int
+) -> tuple[DraftRow, DraftContent, DraftContent | None]:
+    """A draft the user may see, its current content and the previous edition's scores, in
+    one query (Forbidden, checked first, or Missing)."""
+    if not may_see(actor, country_id):
+        raise Forbidden(f"{country_id} is not among your assigned countries")
+    a = ASSESSMENTS.c
+    d = DRAFTS.c
+    row = connection.execute(
+        select(DRAFTS, REVISIONS.c.content, a.q.label("previous_q"),
+               *(a[c.lower()].label(f"previous_{c}") for c in INDICATORS))
+        .join(REVISIONS, (REVISIONS.c.draft_id == d.id) & (REVISIONS.c.number == d.revision))
+        .outerjoin(ASSESSMENTS, (a.country_id == d.country_id) & (a.edition == d.previous))
+        .where(d.country_id == country_id, d.edition == edition)
+    ).first()  # fmt: skip
+    if row is None:
+        draft_row(connection, country_id, edition)  # raises Missing, naming the fix
+        raise AssertionError("unreachable")
+    draft = DraftRow(row.id, row.country_id, row.name, row.edition, row.previous, row.kind,
+                     row.region, row.state, row.revision, row.updated_at)  # fmt: skip
+    previous = None
+    if row.previous_q is not None:
+        values = row._mapping
+        previous = DraftContent(
+            scores={c: int(values[f"previous_{c}"]) for c in INDICATORS}, q=int(row.previous_q)
+        )
+    return draft, DraftContent.model_validate_json(row.content), previous
 
 
 def view(
@@ -339,15 +387,13 @@ def view(
         },
         "changed": changed_codes(content, previous),
         "problems": check(draft.edition, body, previous),
-        "comments": _comments(connection, draft.id),
-        "authors": authors(connection, draft.id),
-        "published": _published(connection, draft),
+        **_extras(connection, draft.id),
     }
 
 
 def get_draft(engine: Engine, actor: Actor, country_id: str, edition: int) -> dict[str, Any]:
     with engine.connect() as connection:
-        return view(connection, visible_row(connection, actor, country_id, edition))
+        return view(connection, *load(connection, actor, country_id, edition))
 
 
 def list_drafts(

@@ -22,8 +22,8 @@ from fiw.workbench.drafts import (
     REVISIONS,
     content_of,
     draft_row,
+    load,
     may_edit,
-    previous_content,
     view,
     visible_row,
 )
@@ -50,7 +50,7 @@ def _save_once(
 ) -> dict[str, Any] | None:
     """One attempt; None when the revision moved under us (the caller answers Conflict)."""
     with engine.begin() as connection:
-        draft = visible_row(connection, actor, country_id, edition)
+        draft, current, previous = load(connection, actor, country_id, edition)
         if not may_edit(actor, country_id):
             raise Forbidden(f"a {actor.role} does not edit drafts")
         if draft.state not in EDITABLE_STATES:
@@ -60,13 +60,11 @@ def _save_once(
             )
         if draft.revision != base:
             return None
-        current = content_of(connection, draft.id, draft.revision)
         problems = problems_of_keys(edit)
         if restore_of is not None:
             merged = content_of(connection, draft.id, restore_of).model_dump(mode="json")
         else:
             merged = apply(current, edit)
-        previous = previous_content(connection, country_id, draft.previous)
         problems += check(edition, merged, previous)
         if problems:
             raise Invalid(problems)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -51,6 +51,20 @@ class NewUser(BaseModel):
 
 class Countries(BaseModel):
     countries: list[str]
+
+
+def country_id(request: Request, country: str) -> str:
+    """The country id for an id, ISO3 code or name the explorer knows (else as given)."""
+    from fiw.errors import UnknownCountry
+
+    try:
+        found: str = request.app.state.data.country(country).id
+    except UnknownCountry:
+        return country
+    return found
+
+
+CountryId = Annotated[str, Depends(country_id)]
 
 
 def _json(body: Any, status: int = 200) -> JSONResponse:
@@ -104,8 +118,7 @@ def editions(request: Request, user: User) -> JSONResponse:
 @router.post("/api/v1/workbench/editions/{edition}/open")
 def open_edition(request: Request, user: User, edition: int) -> JSONResponse:
     """(admin) One draft per country and territory of the previous edition, pre-filled."""
-    opened = workbench(request).open_edition(user, edition)
-    return _json(opened, 201 if opened["created"] else 200)
+    return _json(workbench(request).open_edition(user, edition))
 
 
 @router.post("/api/v1/workbench/editions/{edition}/publish")
@@ -142,7 +155,7 @@ def drafts(
 
 
 @router.get(DRAFT)
-def draft(request: Request, user: User, country: str, edition: int) -> JSONResponse:
+def draft(request: Request, user: User, country: CountryId, edition: int) -> JSONResponse:
     """A draft: scores, Q, narratives, reasons, text, the engine's result, last edition's."""
     return _json(workbench(request).draft(user, country, edition))
 
@@ -174,7 +187,7 @@ class _PreconditionRequired(WorkbenchError):
 def save(
     request: Request,
     user: User,
-    country: str,
+    country: CountryId,
     edition: int,
     edit: Edit,
     if_match: Annotated[str | None, Header()] = None,
@@ -185,7 +198,7 @@ def save(
 
 
 @router.post(DRAFT + "/submit")
-def submit(request: Request, user: User, country: str, edition: int) -> JSONResponse:
+def submit(request: Request, user: User, country: CountryId, edition: int) -> JSONResponse:
     """Submit the draft for review (refused, 422, while it has problems)."""
     return _json(workbench(request).transition(user, country, edition, "submit"))
 
@@ -194,7 +207,7 @@ def submit(request: Request, user: User, country: str, edition: int) -> JSONResp
 def return_draft(
     request: Request,
     user: User,
-    country: str,
+    country: CountryId,
     edition: int,
     body: Annotated[ReturnBody | None, Body()] = None,
 ) -> JSONResponse:
@@ -204,31 +217,35 @@ def return_draft(
 
 
 @router.post(DRAFT + "/approve")
-def approve(request: Request, user: User, country: str, edition: int) -> JSONResponse:
+def approve(request: Request, user: User, country: CountryId, edition: int) -> JSONResponse:
     """(reviewer) Approve a submitted draft (not one you authored)."""
     return _json(workbench(request).transition(user, country, edition, "approve"))
 
 
 @router.post(DRAFT + "/publish")
-def publish(request: Request, user: User, country: str, edition: int) -> JSONResponse:
+def publish(request: Request, user: User, country: CountryId, edition: int) -> JSONResponse:
     """(reviewer, admin) Publish an approved draft into the store (not one you authored)."""
     return _json(workbench(request).transition(user, country, edition, "publish"))
 
 
 @router.get(DRAFT + "/revisions")
-def revisions(request: Request, user: User, country: str, edition: int) -> JSONResponse:
+def revisions(request: Request, user: User, country: CountryId, edition: int) -> JSONResponse:
     """Every revision, oldest first: who, when, what changed."""
     return _json(workbench(request).revisions(user, country, edition))
 
 
 @router.get(DRAFT + "/revisions/{number}")
-def revision(request: Request, user: User, country: str, edition: int, number: int) -> JSONResponse:
+def revision(
+    request: Request, user: User, country: CountryId, edition: int, number: int
+) -> JSONResponse:
     """One revision's content."""
     return _json(workbench(request).revision(user, country, edition, number))
 
 
 @router.get(DRAFT + "/diff")
-def diff(request: Request, user: User, country: str, edition: int, a: int, b: int) -> JSONResponse:
+def diff(
+    request: Request, user: User, country: CountryId, edition: int, a: int, b: int
+) -> JSONResponse:
     """What differs between revisions a and b."""
     return _json(workbench(request).diff(user, country, edition, a, b))
 
@@ -237,7 +254,7 @@ def diff(request: Request, user: User, country: str, edition: int, a: int, b: in
 def restore(
     request: Request,
     user: User,
-    country: str,
+    country: CountryId,
     edition: int,
     body: RestoreBody,
     if_match: Annotated[str | None, Header()] = None,
@@ -248,7 +265,7 @@ def restore(
 
 
 @router.get(DRAFT + "/transitions")
-def transitions(request: Request, user: User, country: str, edition: int) -> JSONResponse:
+def transitions(request: Request, user: User, country: CountryId, edition: int) -> JSONResponse:
     """Every review step: from, to, who, when, comments."""
     return _json(workbench(request).transitions(user, country, edition))
 
@@ -257,7 +274,7 @@ def transitions(request: Request, user: User, country: str, edition: int) -> JSO
 def export(
     request: Request,
     user: User,
-    country: str,
+    country: CountryId,
     edition: int,
     format: Literal["text", "md", "html", "pdf"] = "text",
 ) -> Response:
