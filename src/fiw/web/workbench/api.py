@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from fiw.methodology import load_index
 from fiw.store.workbench_schema import STATES
 from fiw.web.workbench.auth import (
     User,
@@ -131,12 +130,6 @@ def publish_edition(request: Request, user: User, edition: int) -> JSONResponse:
 def progress(request: Request, user: User, edition: int) -> JSONResponse:
     """Drafts by state, region and analyst; changed scores and those lacking a reason."""
     return _json(workbench(request).progress(user, edition))
-
-
-@router.get("/api/v1/workbench/methodology")
-def methodology(user: User) -> JSONResponse:
-    """The methodology data the engine scores with (for the browser's scorer)."""
-    return _json(load_index("fiw").model_dump(mode="json"))
 
 
 # --- drafts -----------------------------------------------------------------------------------
