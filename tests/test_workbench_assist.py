@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, expect
 
 from fiw.assist import UNSUPPORTED, load_corpus, suggest_draft, unsupported
 from fiw.methodology.vocabulary import INDICATORS
@@ -83,29 +84,36 @@ def _client(server: ThreadServer, name: str) -> Iterator[httpx.Client]:
         yield c
 
 
+def _plant(ana: httpx.Client, pages: Path) -> tuple[int, dict[str, object]]:
+    """Write the 2023 Kazakhstan narratives into the draft, then set C2 to the score the
+    assistant gives the least probability; that score and the first answer's C2."""
+    draft = ana.get(DRAFT).json()
+    narratives = _narratives(pages / "2023" / "kazakhstan.txt")
+    saved = ana.put(DRAFT, json={"narratives": narratives},
+                    headers={"If-Match": str(draft["revision"])})  # fmt: skip
+    assert saved.status_code == 200, saved.text
+    first = ana.get(DRAFT + "/suggestions").json()
+    assert first["available"] is True and first["threshold"] == UNSUPPORTED
+    assert list(first["suggestions"]) == list(INDICATORS)
+    c2: dict[str, object] = first["suggestions"]["C2"]
+    probabilities = first["suggestions"]["C2"]["probabilities"]
+    assert sum(probabilities) == pytest.approx(1.0, abs=1e-3)
+    worst = min(range(len(probabilities)), key=lambda s: probabilities[s])
+    edit: dict[str, object] = {"scores": {"C2": worst}}
+    if worst != draft["previous"]["scores"]["C2"]:
+        edit["reasons"] = {"C2": "a planted score"}
+    again = ana.put(DRAFT, json=edit, headers={"If-Match": str(saved.json()["revision"])})
+    assert again.status_code == 200, again.text
+    return worst, c2
+
+
 def test_the_editor_gets_a_suggestion_per_score_and_a_warning_on_an_unsupported_one(
     drafted: str,
     assist_slice: Slice,  # noqa: F811
 ) -> None:
     settings = Settings(database_url=drafted, assist_model=assist_slice.model_path)
     with ThreadServer(settings) as server, _client(server, "ana") as ana:
-        draft = ana.get(DRAFT).json()
-        narratives = _narratives(assist_slice.pages / "2023" / "kazakhstan.txt")
-        saved = ana.put(DRAFT, json={"narratives": narratives},
-                        headers={"If-Match": str(draft["revision"])})  # fmt: skip
-        assert saved.status_code == 200, saved.text
-        first = ana.get(DRAFT + "/suggestions").json()
-        assert first["available"] is True and first["threshold"] == UNSUPPORTED
-        assert list(first["suggestions"]) == list(INDICATORS)
-        c2 = first["suggestions"]["C2"]
-        assert sum(c2["probabilities"]) == pytest.approx(1.0, abs=1e-3)
-        # the score the text supports least: the model must flag it
-        worst = min(range(len(c2["probabilities"])), key=lambda s: c2["probabilities"][s])
-        edit = {"scores": {"C2": worst}, "reasons": {"C2": "a planted score"}}
-        if worst == draft["scores"]["C2"]:
-            edit = {"scores": {"C2": worst}}
-        again = ana.put(DRAFT, json=edit, headers={"If-Match": str(saved.json()["revision"])})
-        assert again.status_code == 200, again.text
+        worst, _ = _plant(ana, assist_slice.pages)
         answer = ana.get(DRAFT + "/suggestions").json()
         flagged = answer["suggestions"]["C2"]
         assert flagged["score"] == worst and flagged["unsupported"] is True
@@ -134,3 +142,31 @@ def test_without_a_model_the_editor_gets_a_quiet_note_naming_the_command(
         with _client(server, "ana") as ana:
             note = ana.get(DRAFT + "/suggestions").json()["note"]
             assert "admin" in note and str(tmp_path) not in note
+
+
+@pytest.mark.browser
+def test_the_editor_page_shows_the_suggestion_and_the_warning(
+    drafted: str,
+    assist_slice: Slice,  # noqa: F811
+    browser: Browser,
+) -> None:
+    settings = Settings(database_url=drafted, assist_model=assist_slice.model_path)
+    with ThreadServer(settings) as server:
+        with _client(server, "ana") as ana:
+            worst, c2 = _plant(ana, assist_slice.pages)
+        context = browser.new_context(base_url=server.url)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        editor = f"/workbench/drafts/kazakhstan/{EDITION}"
+        page.goto(editor)
+        page.get_by_label("User name").fill("rita")  # the reviewer sees it too
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(editor)
+        slot = page.locator('[data-suggestion="C2"]')
+        expect(slot).to_contain_text(f"Suggested: {c2['suggested']}")
+        expect(page.locator("#assist-C2")).to_contain_text(f"does not support {worst}")
+        expect(page.locator("#assistant-note")).to_be_hidden()
+        assert errors == []
+        context.close()
