@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from fiw.sources.all_data import read_all_data
+from fiw.store.batch import assessment_row
 from fiw.store.database import make_engine
 from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
-from fiw.store.export import FORMATS, export, write_export
+from fiw.store.errors import ImportFailed
+from fiw.store.export import FORMATS, export, read_export, write_export
 from fiw.store.importer import import_files
 
 
@@ -99,3 +103,63 @@ def test_any_subset_of_rows_round_trips(
     order = ["edition_order" if table == "ratings" else "edition", "country_id"]
     expected = subset.sort_values(order).reset_index(drop=True)
     pd.testing.assert_frame_equal(back.reset_index(drop=True), expected)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("A", 13, "0 to 12"),  # A, C and E hold three indicators: 12 at most
+        ("C", 13, "0 to 12"),
+        ("B", 17, "0 to 16"),
+        ("cl", 61, "0 to 60"),
+        ("pr", -5, "-4 to 40"),
+        ("pr_rating", 8, "1 to 7"),
+        ("status", "Mostly Free", "Free, Partly Free, Not Free"),
+    ],
+)
+def test_an_export_row_outside_the_methodologys_bounds_is_refused(
+    imported_url: str, tmp_path: Path, column: str, value: object, expected: str
+) -> None:
+    path = tmp_path / "scores.csv"
+    export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
+    frame = pd.read_csv(path)
+    frame.loc[3, column] = value
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImportFailed) as caught:
+        read_export(path)
+    message = str(caught.value)
+    assert "scores row 5" in message and f"{column} = " in message and expected in message
+
+
+def test_an_export_row_at_the_real_maxima_is_read(imported_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "scores.csv"
+    export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
+    frame = pd.read_csv(path)
+    frame.loc[0, ["A", "B", "G"]] = [12, 16, 16]
+    frame.to_csv(path, index=False)
+    [row, *_] = read_export(path).rows["assessments"]
+    assert (row["a"], row["b"], row["g"]) == (12, 16, 16)
+
+
+def test_a_workbook_subtotal_above_its_maximum_is_refused(all_data_path: Path) -> None:
+    record = read_all_data(all_data_path).records[0]
+    bad = replace(record, published={**record.published, "E": 13})
+    with pytest.raises(ImportFailed, match=r"row \d+ .*: E = 13, expected a whole number 0 to 12"):
+        assessment_row(all_data_path, bad, "somewhere")
+    assert assessment_row(all_data_path, record, "somewhere")["e"] == record.published["E"]
+
+
+def test_a_changed_score_is_reported_with_its_code(
+    imported_url: str, fresh_twin_url: str, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "scores.csv", tmp_path / "scores-fixed.csv"
+    export(open_dataset(imported_url), "csv", first, "scores", edition=2024)
+    frame = pd.read_csv(first)
+    before = int(frame.loc[0, "A1"])
+    frame.loc[0, "A1"] = after = (before + 1) % 5
+    frame.to_csv(second, index=False)
+    engine = make_engine(fresh_twin_url)
+    import_files(engine, [first])
+    [report] = import_files(engine, [second])
+    who = f"{frame.loc[0, 'country_id']} 2024"
+    assert report.changes == (f"assessments {who}: A1 {before} → {after}",)

@@ -18,6 +18,7 @@ from fiw.cli.common import (
     signed,
 )
 from fiw.errors import ParameterError
+from fiw.methodology import AGGREGATES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -150,7 +151,7 @@ def rating_changes_command(
         highlight=False,
     )
     table = Table(show_header=True)
-    for column in ("country", "PR", "CL", "status"):
+    for column in ("country", *AGGREGATES, "status"):
         table.add_column(column)
     for c in result.changes:
         status = f"{c.status_from} → {c.status_to}" if c.status_from != c.status_to else ""

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from fiw.cli.common import JsonOption, out, print_json
 from fiw.errors import FileUnreadable, ParameterError
+from fiw.methodology import AGGREGATE_MAX, TOTAL_MAX
 
 if TYPE_CHECKING:
     from fiw.pages import Report
@@ -31,8 +32,8 @@ def _page_summary(report: Report) -> None:
         else ""
     )
     out.print(
-        f"Status [bold]{status}[/bold]: total {report.total}/100, PR {report.pr}/40, "
-        f"CL {report.cl}/60{last}"
+        f"Status [bold]{status}[/bold]: total {report.total}/{TOTAL_MAX}, "
+        f"PR {report.pr}/{AGGREGATE_MAX['PR']}, CL {report.cl}/{AGGREGATE_MAX['CL']}{last}"
     )
     table = Table(show_header=False, box=None, pad_edge=False)
     for _ in range(5):

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from fiw.cli.common import JsonOption, err, out, print_json
-from fiw.methodology import Status
+from fiw.methodology import STATUSES, Status
 
 
 def audit_command(
@@ -47,7 +47,7 @@ def audit_command(
             out.print("[green]Every published field agrees with the methodology.[/green]")
         if report.distribution:
             table = Table(title="Countries by status: published / computed")
-            for column in ("edition", "Free", "Partly Free", "Not Free", "match"):
+            for column in ("edition", *STATUSES, "match"):
                 table.add_column(column, justify="right")
             for edition, check in sorted(report.distribution.items()):
                 cells = [f"{check.published[s]} / {check.computed.get(s, 0)}" for s in Status]

@@ -54,3 +54,46 @@ DISCRETIONARY_RANGE: MappingProxyType[str, tuple[int, int]] = MappingProxyType(
 )
 RATINGS: tuple[int, ...] = tuple(sorted({b.rating for scale in _FIW.ratings for b in scale.bands}))
 """The ratings 1 … 7 (1 most free)."""
+RATING_RANGE: tuple[int, int] = (min(RATINGS), max(RATINGS))
+"""The lowest and highest rating."""
+
+AGGREGATE_RANGE: MappingProxyType[str, tuple[int, int]] = MappingProxyType(
+    {
+        a.code: (
+            -sum(d.max for d in _FIW.discretionary if d.aggregate == a.code and d.sign < 0),
+            a.max,
+        )
+        for a in _FIW.aggregates
+    }
+)
+"""The range each aggregate can take: from minus the points a discretionary question can
+subtract (PR: Q takes up to 4) to its maximum."""
+
+TOTAL_RANGE: tuple[int, int] = (sum(low for low, _ in AGGREGATE_RANGE.values()), TOTAL_MAX)
+"""The range of the total score (the aggregates' ranges added up)."""
+
+DISCRETIONARY_COLUMNS: MappingProxyType[str, str] = MappingProxyType(
+    {code: "add_a" if code == "ADD_A" else code for code in DISCRETIONARY}
+)
+"""Each discretionary question's column in a scores row: Q (subtracted) keeps its code; the
+added question Add A is `add_a`, as exports since the first release spell it."""
+
+IDENTITY_COLUMNS: tuple[str, ...] = ("country_id", "iso3", "name", "kind")
+"""Who a row is about: the country id (slug), ISO3, name, and country or territory."""
+
+SCORE_FIGURES: tuple[str, ...] = (
+    *INDICATORS,
+    *DISCRETIONARY_COLUMNS.values(),
+    *SUBCATEGORIES,
+    *(a.lower() for a in AGGREGATES),
+    "total",
+    *(f"{a.lower()}_rating" for a in AGGREGATES),
+    "status",
+)
+"""The figures of a scores row, in order: what an assessment says (the columns of
+`SCORE_COLUMNS` after the country, region and edition)."""
+
+SCORE_COLUMNS: tuple[str, ...] = (*IDENTITY_COLUMNS, "region", "edition", *SCORE_FIGURES)
+"""The columns of a scores row, in order, as `Dataset.scores()`, exports, the analysis frames
+and the web snapshot hand them out: indicator and subcategory codes spelt as the methodology
+spells them (A1, A), aggregates and ratings lowercase (pr, pr_rating)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from fiw.methodology import Status, statuses_for_ratings
+from fiw.methodology import AGGREGATES, Status, statuses_for_ratings
 from fiw.sources.all_data import open_workbook
 from fiw.sources.cells import cell_text
 from fiw.sources.errors import WorkbookError
@@ -110,7 +110,7 @@ def _editions(path: Path, sheet: str, rows: Rows) -> tuple[EditionRecord, ...]:
                 )
             break
         got = tuple(cell_text(h).upper() for h in heads[col : col + 3])
-        if got != ("PR", "CL", "STATUS"):
+        if got != (*AGGREGATES, "STATUS"):
             raise WorkbookError(
                 path,
                 f"sheet {sheet!r}, row 3, columns {col + 1}-{col + 3} under {label!r}: "

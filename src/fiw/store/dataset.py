@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Engine, Select, select
 
 from fiw.errors import UnknownCountry
-from fiw.methodology import Status
+from fiw.methodology import SCORE_COLUMNS, SCORE_FIGURES, Status
 from fiw.pages import Report, report_from_json
 from fiw.sources.countries import lookup_name
 from fiw.store.database import describe, make_engine
 from fiw.store.migrate import require_current
 from fiw.store.schema import (
-    INDICATORS,
-    SUBTOTALS,
     Assessment,
     Country,
     CountryName,
@@ -37,11 +35,7 @@ if TYPE_CHECKING:
 
     from fiw.store.search import SearchHit
 
-SCORES_COLUMNS: tuple[str, ...] = (
-    "country_id", "iso3", "name", "kind", "region", "edition",
-    *INDICATORS, "Q", "add_a", *(s.upper() for s in SUBTOTALS),
-    "pr", "cl", "total", "pr_rating", "cl_rating", "status",
-)  # fmt: skip
+SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
 RATINGS_COLUMNS: tuple[str, ...] = (
     "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",
     "pr_rating", "cl_rating", "status", "raw", "status_rule",
@@ -124,9 +118,7 @@ class Dataset:
         c = Country.__table__.c
         columns = [
             c.id.label("country_id"), c.iso3, c.name, a.kind, a.region, a.edition,
-            *(a[code.lower()] for code in INDICATORS), a.q, a.add_a,
-            *(a[s] for s in SUBTOTALS),
-            a.pr, a.cl, a.total, a.pr_rating, a.cl_rating, a.status,
+            *(a[key.lower()].label(key) for key in SCORE_FIGURES),
         ]  # fmt: skip
         return (
             select(*columns)

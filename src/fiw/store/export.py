@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
+from fiw.methodology import RATING_RANGE, SCORE_FIGURES, STATUSES
 from fiw.sources.cells import cell_text
 from fiw.sources.countries import UnknownCountry, find_country
 from fiw.sources.ratings import publication_year
@@ -19,6 +20,7 @@ from fiw.store.batch import (
     Batch,
     Row,
     check_unique,
+    checked_scores,
     country_rows,
     methodology_version,
     whole,
@@ -26,7 +28,7 @@ from fiw.store.batch import (
 )
 from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, Dataset
 from fiw.store.errors import ImportFailed
-from fiw.store.schema import INDICATORS, KINDS, STATUS_RULES, STATUSES, SUBTOTALS
+from fiw.store.schema import KINDS, STATUS_RULES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,19 +221,9 @@ def _score_row(path: Path, line: int, record: dict[str, Any], table: str) -> tup
         "kind": _choice(path, where, "kind", record["kind"], KINDS),
         "region": _text(record["region"]),
     }
-    for code in INDICATORS:
-        row[code.lower()] = whole(path, where, code, _int(record[code]), 0, 4)
-    row["q"] = whole(path, where, "Q", _int(record["Q"]), 0, 4)
-    add_a = record["add_a"]
-    row["add_a"] = None if _blank(add_a) else whole(path, where, "add_a", _int(add_a), 0, 4)
-    for code in SUBTOTALS:
-        row[code] = whole(path, where, code.upper(), _int(record[code.upper()]), 0, 16)
-    row["pr"] = whole(path, where, "pr", _int(record["pr"]), -4, 40)
-    row["cl"] = whole(path, where, "cl", _int(record["cl"]), 0, 60)
-    row["total"] = whole(path, where, "total", _int(record["total"]), -4, 100)
-    row["pr_rating"] = whole(path, where, "pr_rating", _int(record["pr_rating"]), 1, 7)
-    row["cl_rating"] = whole(path, where, "cl_rating", _int(record["cl_rating"]), 1, 7)
-    row["status"] = _choice(path, where, "status", record["status"], STATUSES)
+    values = {key: None if _blank(record[key]) else _int(record[key]) for key in SCORE_FIGURES}
+    values["status"] = _text(record["status"])
+    row.update(checked_scores(path, where, values, {}))
     row["source_sheet"] = table
     row["source_row"] = line
     return row, {}
@@ -254,7 +246,7 @@ def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tu
 
     def rating(label: str) -> int | None:
         value = record[label]
-        return None if _blank(value) else whole(path, where, label, _int(value), 1, 7)
+        return None if _blank(value) else whole(path, where, label, _int(value), *RATING_RANGE)
 
     status = record["status"]
     rule = record["status_rule"]

@@ -34,7 +34,7 @@ from fiw.store.reports import (
     read_pages,
     write_pages,
 )
-from fiw.store.schema import Base, SourceFile
+from fiw.store.schema import Base, SourceFile, public_name
 
 Progress = Callable[[str, float], None]
 """Called with a description and the fraction of the work done since the last call."""
@@ -312,7 +312,11 @@ def _merge(
         if weak or old == new:
             unchanged += 1
             continue
-        diff = [f"{c} {o!r} → {n!r}" for c, o, n in zip(compared, old, new, strict=True) if o != n]
+        diff = [
+            f"{public_name(c)} {o!r} → {n!r}"
+            for c, o, n in zip(compared, old, new, strict=True)
+            if o != n
+        ]
         changes.append(f"{table.name} {' '.join(map(str, key))}: {', '.join(diff)}")
         changed.append({**row, "source_file_id": file_id})
     if added:

@@ -18,13 +18,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, text, update
 
+from fiw.methodology import INDICATORS
 from fiw.pages import ParseError, Report, report_to_json
 from fiw.pages.batch import page_files, parse_folder
 from fiw.pages.parse import parse_file
 from fiw.sources.countries import Country, UnmappedNames, map_names
 from fiw.store.batch import year_only_edition
 from fiw.store.errors import ImportFailed
-from fiw.store.schema import INDICATORS, Assessment, Base, Edition, SourceFile
+from fiw.store.schema import Assessment, Base, Edition, SourceFile
 from fiw.store.schema import Country as CountryRow
 from fiw.store.schema import Report as ReportRow
 from fiw.store.schema import ReportParagraph as ParagraphRow
