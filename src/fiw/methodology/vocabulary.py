@@ -97,3 +97,16 @@ SCORE_COLUMNS: tuple[str, ...] = (*IDENTITY_COLUMNS, "region", "edition", *SCORE
 """The columns of a scores row, in order, as `Dataset.scores()`, exports, the analysis frames
 and the web snapshot hand them out: indicator and subcategory codes spelt as the methodology
 spells them (A1, A), aggregates and ratings lowercase (pr, pr_rating)."""
+
+DISCRETIONARY_AFTER: MappingProxyType[str, str] = MappingProxyType(
+    {
+        d.code: next(
+            i.code
+            for i in reversed(_FIW.indicators)
+            if i.category in next(a.categories for a in _FIW.aggregates if a.code == d.aggregate)
+        )
+        for d in _FIW.discretionary
+    }
+)
+"""Where a page prints each discretionary question: after the last indicator of the
+aggregate it changes (Q after C3, the last Political Rights indicator)."""
