@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from fiw.methodology import RATING_COLUMNS
 from fiw.sources.all_data import read_all_data
 from fiw.store.batch import assessment_row
 from fiw.store.database import make_engine
 from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
 from fiw.store.errors import ImportFailed
-from fiw.store.export import FORMATS, export, read_export, write_export
+from fiw.store.export import FORMATS, OLD_RATINGS_HEADER, export, read_export, write_export
 from fiw.store.importer import import_files
 
 
@@ -74,9 +75,28 @@ def test_json_export_is_an_array_of_objects_with_nulls(imported_url: str, tmp_pa
     path = tmp_path / "ratings.json"
     export(open_dataset(imported_url), "json", path, "ratings", edition=1973)
     data = json.loads(path.read_text())
-    assert isinstance(data, list) and list(data[0]) == list(RATINGS_COLUMNS)
-    assert all(row["edition"] == "Jan.-Feb. 1973" for row in data)
+    assert isinstance(data, list) and list(data[0]) == list(RATING_COLUMNS)
+    assert all(row["edition_label"] == "Jan.-Feb. 1973" and row["year"] == 1973 for row in data)
     assert any(row["raw"] is not None for row in data) and any(row["raw"] is None for row in data)
+    split = [row for row in data if row["raw"] is not None]
+    assert [(r["status"], r["status_rule"]) for r in split] == [(None, "split")]
+
+
+def test_a_ratings_export_of_the_earlier_shape_is_read_back(
+    imported_url: str, fresh_twin_url: str, tmp_path: Path
+) -> None:
+    """Exports written before `year`, `edition_label` and `order` (edition = the label,
+    edition_order, and South Africa 1972 with its first status) import to the same rows."""
+    source = open_dataset(imported_url)
+    frame = source.ratings(edition=[1973, 1984])
+    old = frame[[*OLD_RATINGS_HEADER]].copy()
+    old.loc[old["raw"].notna(), ["status", "status_rule"]] = ["Free", "follows"]
+    path = tmp_path / "ratings-0.1.csv"
+    old.to_csv(path, index=False)
+    engine = make_engine(fresh_twin_url)
+    [report] = import_files(engine, [path])
+    assert report.kind == "export"
+    pd.testing.assert_frame_equal(open_dataset(engine.url).ratings(), frame)
 
 
 @settings(
@@ -100,7 +120,7 @@ def test_any_subset_of_rows_round_trips(
     copy = open_dataset(engine.url)
     back = copy.scores() if table == "scores" else copy.ratings()
     engine.dispose()
-    order = ["edition_order" if table == "ratings" else "edition", "country_id"]
+    order = ["year" if table == "ratings" else "edition", "country_id"]
     expected = subset.sort_values(order).reset_index(drop=True)
     pd.testing.assert_frame_equal(back.reset_index(drop=True), expected)
 

@@ -139,7 +139,7 @@ def rating_changes_command(
 
     ratings = frame(database, ratings=True)
     if edition is None and not ratings.empty:
-        edition = str(int(ratings["edition_order"].max()))
+        edition = str(int(ratings["order"].max()))
     result = rating_changes(ratings, edition or "", territories)
     if as_json:
         print_json(result.to_dict())
@@ -174,7 +174,7 @@ def transitions_command(
 
     ratings = frame(database, ratings=True)
     if end is None and not ratings.empty:
-        end = str(int(ratings["edition_order"].max()))
+        end = str(int(ratings["order"].max()))
     result = transitions(ratings, start, end or "", territories)
     if as_json:
         print_json(result.to_dict())

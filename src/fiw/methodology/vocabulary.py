@@ -110,3 +110,18 @@ DISCRETIONARY_AFTER: MappingProxyType[str, str] = MappingProxyType(
 )
 """Where a page prints each discretionary question: after the last indicator of the
 aggregate it changes (Q after C3, the last Political Rights indicator)."""
+
+RATING_COLUMNS: tuple[str, ...] = (
+    *IDENTITY_COLUMNS,
+    "year",
+    "edition_label",
+    "order",
+    "period",
+    *(f"{a.lower()}_rating" for a in AGGREGATES),
+    "status",
+    "raw",
+    "status_rule",
+)
+"""The columns of a ratings-history row, in order, as `Dataset.ratings()` and exports hand them
+out: the edition as its publication year (int), its label as printed ("1983-84"), its order
+(1 = the 1973 edition) and the period under review."""

@@ -19,7 +19,7 @@ from fiw.sources.cells import cell_text
 from fiw.sources.errors import WorkbookError
 from fiw.sources.records import DistributionRecord, EditionRecord, Kind, Origin, RatingRecord
 
-StatusRule = Literal["follows", "either", "contradicts"]
+StatusRule = Literal["follows", "either", "contradicts", "split"]
 
 EDITION_HEADER = "Survey Edition"
 PERIOD_HEADER = "Year(s) Under Review"
@@ -314,8 +314,11 @@ def classify_status(record: RatingRecord) -> StatusRule:
 
     "follows": the only status the ratings allow; "either": a 5.5 average before the 2004
     edition, which Freedom House could grade Partly Free or Not Free; "contradicts": the
-    status is not one the rule allows (kept as published, never corrected).
+    status is not one the rule allows (kept as published, never corrected); "split": the
+    cells rate two populations (`raw` set: South Africa in 1972), so no one status applies.
     """
+    if record.raw is not None:
+        return "split"
     if record.pr_rating is None or record.cl_rating is None or record.status is None:
         raise ValueError(f"{record.origin}: {record.name} has no ratings to classify")
     allowed = statuses_for_ratings((record.pr_rating, record.cl_rating), record.edition.year)

@@ -231,15 +231,19 @@ def all_data_batch(path: Path, records: Iterable[AssessmentRecord]) -> Batch:
 
 
 def rating_row(record: RatingRecord, country_id: str) -> Row:
-    """A `ratings` row from one rated entry; `status_rule` says how its status fits the rule."""
-    rule = None if record.status is None or record.pr_rating is None else classify_status(record)
+    """A `ratings` row from one rated entry; `status_rule` says how its status fits the rule.
+    An entry whose cells rate two populations keeps them in `raw`, with no status (the
+    published distribution does not count it) and the rule `split`."""
+    rated = record.raw is not None or None not in (record.status, record.pr_rating)
+    rule = classify_status(record) if rated else None
+    status = None if rule == "split" or record.status is None else Status(record.status).value
     return {
         "country_id": country_id,
         "edition": record.edition.year,
         "kind": record.kind,
         "pr_rating": record.pr_rating,
         "cl_rating": record.cl_rating,
-        "status": None if record.status is None else Status(record.status).value,
+        "status": status,
         "raw": record.raw,
         "status_rule": rule,
         "source_sheet": record.origin.sheet.strip(),

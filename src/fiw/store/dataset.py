@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Engine, Select, select
 
 from fiw.errors import UnknownCountry
-from fiw.methodology import SCORE_COLUMNS, SCORE_FIGURES, Status
+from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES, Status
 from fiw.pages import Report, report_from_json
 from fiw.sources.countries import lookup_name
 from fiw.store.database import describe, make_engine
@@ -36,15 +36,15 @@ if TYPE_CHECKING:
     from fiw.store.search import SearchHit
 
 SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
-RATINGS_COLUMNS: tuple[str, ...] = (
-    "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",
-    "pr_rating", "cl_rating", "status", "raw", "status_rule",
-)  # fmt: skip
+LEGACY_RATING_COLUMNS = ("edition", "edition_order")
+"""Kept at the end of `ratings()` for fiw.analysis and the web snapshot, which still read them:
+`edition` is the label (= `edition_label`), `edition_order` the order (= `order`)."""
+RATINGS_COLUMNS: tuple[str, ...] = (*RATING_COLUMNS, *LEGACY_RATING_COLUMNS)
 REPORTS_COLUMNS: tuple[str, ...] = (
     "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
     "version", "problems", "source_file", "imported_at",
 )  # fmt: skip
-NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "edition_order"})
+NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "order", "edition_order"})
 
 Many = Any  # one value or an iterable of them
 
@@ -55,6 +55,19 @@ def _many(value: object) -> list[Any] | None:
     if isinstance(value, str | int) or not isinstance(value, Iterable):
         return [value]
     return list(value)
+
+
+def _editions(value: object) -> tuple[list[int] | None, list[str]]:
+    """An edition filter as publication years and labels: 1984 and "1984" are years,
+    "1983-84" and "Jan.-Feb. 1973" labels."""
+    values = _many(value)
+    if values is None:
+        return None, []
+    years = [int(v) for v in values if isinstance(v, int) or str(v).strip().isdigit()]
+    labels = [
+        str(v).strip() for v in values if not (isinstance(v, int) or str(v).strip().isdigit())
+    ]
+    return years, labels
 
 
 def _statuses(value: object) -> list[str] | None:
@@ -156,31 +169,27 @@ class Dataset:
         kind: Many = None,
         country: str | None = None,
     ) -> pd.DataFrame:
-        """The ratings history since the 1973 edition, one row per rated entry; `edition`
-        filters by publication year (1973 … 2024, "1983-84" is 1984)."""
+        """The ratings history since the 1973 edition, one row per rated entry (columns:
+        `RATING_COLUMNS`, then the legacy `edition` and `edition_order`). `edition` filters by
+        publication year (1984) or label ("1983-84"), one or a list."""
         r = RatingRow.__table__.c
         c = Country.__table__.c
         e = Edition.__table__.c
         query = (
             select(
-                c.id,
-                c.iso3,
-                c.name,
-                r.kind,
-                e.label,
-                e.order,
-                e.period,
-                r.pr_rating,
-                r.cl_rating,
-                r.status,
-                r.raw,
-                r.status_rule,
+                c.id, c.iso3, c.name, r.kind, e.year, e.label, e.order, e.period,
+                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule,
+                e.label.label("edition"), e.order.label("edition_order"),
             )
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
-        )
+        )  # fmt: skip
+        years, labels = _editions(edition)
+        if labels:
+            query = query.where(e.year.in_(years or []) | e.label.in_(labels))
+            years = None
         filters = (
-            (r.edition, _many(edition)),
+            (r.edition, years),
             (r.status, _statuses(status)),
             (r.kind, _many(kind)),
             (r.country_id, None if country is None else [self.country(country).id]),

@@ -46,7 +46,7 @@ NAMING = {
 }
 
 KINDS = ("country", "territory")
-STATUS_RULES = ("follows", "either", "contradicts")
+STATUS_RULES = ("follows", "either", "contradicts", "split")
 SOURCE_KINDS = ("all_data", "ratings", "export", "pages")
 _RATINGS = "{} AND {}".format(*RATING_RANGE)
 # The name a row handed out uses for each `assessments` column the methodology names
