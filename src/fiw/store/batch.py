@@ -216,18 +216,8 @@ def all_data_batch(path: Path, records: Iterable[AssessmentRecord]) -> Batch:
     mapping = identify(path, (r.name for r in records))
     assessments = [assessment_row(path, r, mapping[r.name].id) for r in records]
     check_unique(path, "assessments", assessments, [str(r.origin) for r in records])
-    years = sorted({r.edition for r in records})
-    return Batch(
-        path=path,
-        kind="all_data",
-        rows={
-            "countries": country_rows(mapping.values()),
-            "country_names": name_rows(mapping),
-            "editions": [year_only_edition(y) for y in years],
-            "assessments": assessments,
-        },
-        weak=frozenset({"editions"}),
-    )
+    editions = [year_only_edition(y) for y in sorted({r.edition for r in records})]
+    return _named_batch(path, "all_data", mapping, editions, "assessments", assessments)
 
 
 def rating_row(record: RatingRecord, country_id: str) -> Row:
@@ -261,13 +251,30 @@ def ratings_batch(
     check_unique(
         path, "ratings", ratings, [f"{r.origin} ({r.name}, {r.edition.label})" for r in records]
     )
+    rows = [edition_row(e) for e in editions]
+    return _named_batch(path, "ratings", mapping, rows, "ratings", ratings, weak=frozenset())
+
+
+def _named_batch(
+    path: Path,
+    kind: str,
+    mapping: Mapping[str, Country],
+    editions: list[Row],
+    table: str,
+    rows: list[Row],
+    weak: frozenset[str] = frozenset({"editions"}),
+) -> Batch:
+    """A workbook's Batch: the countries its names map to, those names, its editions and the
+    rows of `table`. The indicator workbook only uses editions (weak); the ratings one
+    defines them."""
     return Batch(
         path=path,
-        kind="ratings",
+        kind=kind,
         rows={
             "countries": country_rows(mapping.values()),
             "country_names": name_rows(mapping),
-            "editions": [edition_row(e) for e in editions],
-            "ratings": ratings,
+            "editions": editions,
+            table: rows,
         },
+        weak=weak,
     )
