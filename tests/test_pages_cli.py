@@ -85,3 +85,14 @@ def test_render_bad_json_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["render", str(bad)])
     assert result.exit_code == 2
     assert "bad.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_page_text_is_printed_as_text_not_rich_markup(tmp_path: Path) -> None:
+    text = shared("seed", "kazakhstan-2023.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "narnia.txt").write_text(text.replace("\nOn Kazakhstan\n", "\nOn [bold]Narnia\n"))
+    single = runner.invoke(app, ["parse", str(folder / "narnia.txt")])
+    assert "[bold]Narnia, Freedom in the World 2023" in single.stdout
+    table = runner.invoke(app, ["parse", str(folder)])
+    assert "[bold]Narnia" in table.stdout

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiw.cli.common import (
@@ -32,7 +33,9 @@ def _change_table(title: str, rows: Sequence[TotalChange], style: str) -> Table:
     for column in ("from", "to", "change"):
         table.add_column(column, justify="right")
     for c in rows:
-        table.add_row(c.country, str(c.before), str(c.after), f"[{style}]{signed(c.change)}[/]")
+        table.add_row(
+            escape(c.country), str(c.before), str(c.after), f"[{style}]{signed(c.change)}[/]"
+        )
     return table
 
 
@@ -68,10 +71,11 @@ def changes_command(
     for column in ("country", "from", "to"):
         table.add_column(column)
     for s in result.status_changes:
-        table.add_row(s.country, s.before, s.after)
+        table.add_row(escape(s.country), s.before, s.after)
     out.print(table if result.status_changes else "No status changes.")
     if result.not_compared:
-        out.print(f"Not compared (no previous edition): {', '.join(result.not_compared)}")
+        names = ", ".join(result.not_compared)
+        out.print(f"Not compared (no previous edition): {names}", markup=False)
 
 
 def trends_command(
@@ -122,7 +126,7 @@ def trends_command(
             )
     out.print(table)
     if result.unconfirmed:
-        out.print(f"Earlier region unconfirmed: {', '.join(result.unconfirmed)}")
+        out.print(f"Earlier region unconfirmed: {', '.join(result.unconfirmed)}", markup=False)
 
 
 def rating_changes_command(
@@ -155,7 +159,9 @@ def rating_changes_command(
         table.add_column(column)
     for c in result.changes:
         status = f"{c.status_from} → {c.status_to}" if c.status_from != c.status_to else ""
-        table.add_row(c.country, f"{c.pr_from} → {c.pr_to}", f"{c.cl_from} → {c.cl_to}", status)
+        table.add_row(
+            escape(c.country), f"{c.pr_from} → {c.pr_to}", f"{c.cl_from} → {c.cl_to}", status
+        )
     out.print(table if result.changes else "No rating or status changes.")
 
 
@@ -194,7 +200,7 @@ def transitions_command(
         (f"Only in {result.end.label}", result.only_in_end),
     ):
         if names:
-            out.print(f"{label} ({len(names)}): {', '.join(names)}", highlight=False)
+            out.print(f"{label} ({len(names)}): {', '.join(names)}", highlight=False, markup=False)
 
 
 def longrun_command(
@@ -226,7 +232,7 @@ def longrun_command(
     for r in result.runs:
         last = f"{r.last} (ongoing)" if r.ongoing else str(r.last)
         table.add_row(
-            r.country, str(r.length), str(r.first), last, str(r.before), str(r.after),
+            escape(r.country), str(r.length), str(r.first), last, str(r.before), str(r.after),
             f"[red]{signed(r.after - r.before)}[/]",
         )  # fmt: skip
     out.print(table)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiw.cli.common import JsonOption, out, print_json
@@ -24,7 +25,7 @@ def _page_summary(report: Report) -> None:
 
     edition = report.edition if report.edition is not None else "edition unknown"
     mark = " (territory)" if report.territory else ""
-    out.print(f"[bold]{report.country}{mark}[/bold], Freedom in the World {edition}")
+    out.print(f"[bold]{escape(report.country)}{mark}[/bold], Freedom in the World {edition}")
     status = report.status.value if report.status else "unknown"
     last = (
         f", last year {report.last_year.total} {report.last_year.status}"
@@ -45,7 +46,7 @@ def _page_summary(report: Report) -> None:
         table.add_row(*cells[start : start + 5])
     out.print(table)
     for note in report.notes:
-        out.print(f"{note.label}: {note.text[:100]}")
+        out.print(f"{note.label}: {note.text[:100]}", markup=False)
     out.print(f"Key developments: {len(report.key_developments)}")
     for label, standing in (
         ("Site's latest Global Freedom Score", report.site_latest),
@@ -54,9 +55,9 @@ def _page_summary(report: Report) -> None:
         if standing is not None:
             out.print(f"{label}: {standing.total}/100 {standing.status}")
     for remark in remarks(report):
-        out.print(f"[dim]note: {remark}[/dim]")
+        out.print(f"[dim]note: {escape(str(remark))}[/dim]")
     for problem in report.problems:
-        out.print(f"[red]problem:[/red] {problem}", highlight=False)
+        out.print(f"[red]problem:[/red] {escape(str(problem))}", highlight=False)
     if not report.problems:
         out.print("[green]no problems[/green]")
 
@@ -76,19 +77,19 @@ def _parse_folder(path: Path, edition: int | None, as_json: bool) -> int:
         name = str(result.file)
         if result.error is not None:
             code = 2
-            summary.add_row(name, "", "", "", "", f"[red]{result.error}[/red]")
+            summary.add_row(escape(name), "", "", "", "", f"[red]{escape(str(result.error))}[/red]")
             continue
         report = result.report
         assert report is not None
         if report.problems:
             code = max(code, 1)
         summary.add_row(
-            name,
-            report.country,
+            escape(name),
+            escape(report.country),
             str(report.edition),
             str(report.status),
             str(report.total),
-            "; ".join(str(p) for p in report.problems),
+            escape("; ".join(str(p) for p in report.problems)),
         )
     out.print(summary)
     return code

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiw.cli.common import JsonOption, err, out, print_json
@@ -38,7 +39,9 @@ def audit_command(
     if as_json:
         print_json(report.to_dict())
     else:
-        out.print(f"{workbook.name}: {report.rows:,} rows recomputed.", highlight=False)
+        out.print(
+            f"{workbook.name}: {report.rows:,} rows recomputed.", highlight=False, markup=False
+        )
         if report.mismatches:
             out.print(f"[red]{len(report.mismatches)} mismatch(es):[/red]")
             for mismatch in report.mismatches:
@@ -89,5 +92,5 @@ def download_command(
     for column in ("workbook", "file", "bytes", "sha256"):
         table.add_column(column, justify="right" if column == "bytes" else "left")
     for f in files:
-        table.add_row(f.kind, str(f.path), f"{f.size:,}", f.sha256)
+        table.add_row(f.kind, escape(str(f.path)), f"{f.size:,}", f.sha256)
     out.print(table)
