@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FIW_SHARED ?= ../shared
 
-.PHONY: run test lint format bench services assets clean
+.PHONY: run test fuzz lint format bench services assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ services: $(STAMP)
 
 test: $(STAMP) services assets
 	source scripts/test-env.sh && $(BIN)/python -m pytest -n 2 -q
+
+# 10,000 mutated corpus pages through the library and a sample through `fiw parse` (tests/fuzz_pages.py).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz_pages --mutants 10000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -40,3 +40,13 @@ def corpus() -> tuple[CorpusPage, ...]:
         expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         out.append(CorpusPage(path, expected, parse_file(path)))
     return tuple(out)
+
+
+def seed_text() -> str:
+    """The seed page (Kazakhstan, 2023) as text."""
+    return shared("seed", "kazakhstan-2023.txt").read_text(encoding="utf-8")
+
+
+def line_of(text: str, start: str) -> int:
+    """The 1-based number of the first line of `text` that starts with `start`."""
+    return next(n for n, line in enumerate(text.split("\n"), 1) if line.startswith(start))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from fiw.cli import app
+from tests.fuzz_pages import fiw_command
 from tests.pages_corpus import shared
 
 runner = CliRunner()
@@ -87,12 +90,70 @@ def test_render_bad_json_exits_2(tmp_path: Path) -> None:
     assert "bad.json" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_page_text_is_printed_as_text_not_rich_markup(tmp_path: Path) -> None:
+# --- page text is data, never Rich markup -------------------------------------------------------
+
+MARKUP_SEED = (
+    shared("seed", "kazakhstan-2023.txt")
+    .read_text(encoding="utf-8")
+    .replace("\nOn Kazakhstan\n", "\nOn Kazakhstan[/x]\n")
+    .replace(
+        "header1 Overview",
+        "header1 Note [bold]\n\nSee [/red] [link=x]here[/link].\n\nheader2 Overview",
+    )
+)
+
+
+def test_parse_prints_page_text_that_looks_like_markup_as_text(tmp_path: Path) -> None:
+    page = tmp_path / "kazakhstan-2023.txt"
+    page.write_text(MARKUP_SEED, encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(page)], env={"COLUMNS": "200"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    assert "Kazakhstan[/x]" in result.stdout
+    assert "Note [bold]: See [/red] [link=x]here[/link]." in result.stdout
+
+
+def test_parse_errors_and_folders_print_markup_as_text(tmp_path: Path) -> None:
+    good = tmp_path / "kazakhstan-2023.txt"
+    good.write_text(MARKUP_SEED, encoding="utf-8")
+    bad = tmp_path / "bad[red]-2023.txt"
+    bad.write_text(
+        MARKUP_SEED.replace("PR Political Rights 5 40", "PR [/x] 5 40"), encoding="utf-8"
+    )
+    one = runner.invoke(app, ["parse", str(bad)])
+    assert one.exit_code == 2 and "Traceback" not in one.output
+    assert "bad[red]-2023.txt, line 2" in one.stderr and "'PR [/x] 5 40'" in one.stderr
+    folder = subprocess.run(
+        [*fiw_command(), "parse", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "1000"},
+        check=False,
+    )
+    assert folder.returncode == 2, folder.stderr
+    assert "Kazakhstan[/x]" in folder.stdout and "PR [/x] 5 40" in folder.stdout
+    assert "bad[red]-2023.txt" in folder.stdout and "Traceback" not in folder.stderr
+
+
+def test_import_error_naming_markup_text_exits_2_cleanly(tmp_path: Path) -> None:
+    bad = tmp_path / "kazakhstan-2023.txt"
+    bad.write_text(
+        MARKUP_SEED.replace("PR Political Rights 5 40", "PR [/x] 5 40"), encoding="utf-8"
+    )
+    url = f"sqlite:///{tmp_path / 'fiw.sqlite'}"
+    result = runner.invoke(app, ["import", str(bad), "--database", url])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "'PR [/x] 5 40'" in result.stderr
+
+
+def test_a_changed_maximum_exits_1_with_its_line(tmp_path: Path) -> None:
     text = shared("seed", "kazakhstan-2023.txt").read_text(encoding="utf-8")
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    (folder / "narnia.txt").write_text(text.replace("\nOn Kazakhstan\n", "\nOn [bold]Narnia\n"))
-    single = runner.invoke(app, ["parse", str(folder / "narnia.txt")])
-    assert "[bold]Narnia, Freedom in the World 2023" in single.stdout
-    table = runner.invoke(app, ["parse", str(folder)])
-    assert "[bold]Narnia" in table.stdout
+    page = tmp_path / "kazakhstan-2023.txt"
+    page.write_text(text.replace("exploitation? 2.002 4.004", "exploitation? 2.002 0.000"))
+    result = runner.invoke(app, ["parse", str(page), "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [p["message"][:26] for p in problems] == [
+        "G4 is printed out of 0, bu",
+        "G4 is scored 2, outside it",
+    ]

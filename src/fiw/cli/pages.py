@@ -8,24 +8,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from fiw.cli.common import JsonOption, out, print_json
 from fiw.errors import FileUnreadable, ParameterError
-from fiw.methodology import AGGREGATE_MAX, TOTAL_MAX
 
 if TYPE_CHECKING:
     from fiw.pages import Report
 
 
 def _page_summary(report: Report) -> None:
-    """A readable summary of one parsed page."""
+    """A readable summary of one parsed page; text from the page is printed as data (`Text`),
+    never read as Rich markup."""
+    from fiw.methodology import AGGREGATE_MAX, TOTAL_MAX
     from fiw.pages import remarks
 
     edition = report.edition if report.edition is not None else "edition unknown"
     mark = " (territory)" if report.territory else ""
-    out.print(f"[bold]{escape(report.country)}{mark}[/bold], Freedom in the World {edition}")
+    out.print(
+        Text.assemble((f"{report.country}{mark}", "bold"), f", Freedom in the World {edition}")
+    )
     status = report.status.value if report.status else "unknown"
     last = (
         f", last year {report.last_year.total} {report.last_year.status}"
@@ -46,18 +49,18 @@ def _page_summary(report: Report) -> None:
         table.add_row(*cells[start : start + 5])
     out.print(table)
     for note in report.notes:
-        out.print(f"{note.label}: {note.text[:100]}", markup=False)
+        out.print(Text(f"{note.label}: {note.text[:100]}"))
     out.print(f"Key developments: {len(report.key_developments)}")
     for label, standing in (
         ("Site's latest Global Freedom Score", report.site_latest),
         ("Internet Freedom Score", report.internet_freedom),
     ):
         if standing is not None:
-            out.print(f"{label}: {standing.total}/100 {standing.status}")
+            out.print(f"{label}: {standing.total}/{TOTAL_MAX} {standing.status}")
     for remark in remarks(report):
-        out.print(f"[dim]note: {escape(str(remark))}[/dim]")
+        out.print(Text(f"note: {remark}", style="dim"))
     for problem in report.problems:
-        out.print(f"[red]problem:[/red] {escape(str(problem))}", highlight=False)
+        out.print(Text.assemble(("problem:", "red"), f" {problem}"), highlight=False)
     if not report.problems:
         out.print("[green]no problems[/green]")
 
@@ -74,22 +77,22 @@ def _parse_folder(path: Path, edition: int | None, as_json: bool) -> int:
         return code
     summary = Table("file", "country", "edition", "status", "total", "problems")
     for result in parse_folder(path, edition=edition):
-        name = str(result.file)
+        name = Text(str(result.file))  # cells are Text: page text is data, not markup
         if result.error is not None:
             code = 2
-            summary.add_row(escape(name), "", "", "", "", f"[red]{escape(str(result.error))}[/red]")
+            summary.add_row(name, "", "", "", "", Text(str(result.error), style="red"))
             continue
         report = result.report
         assert report is not None
         if report.problems:
             code = max(code, 1)
         summary.add_row(
-            escape(name),
-            escape(report.country),
+            name,
+            Text(report.country),
             str(report.edition),
             str(report.status),
             str(report.total),
-            escape("; ".join(str(p) for p in report.problems)),
+            Text("; ".join(str(p) for p in report.problems)),
         )
     out.print(summary)
     return code

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from fiw.cli.common import DatabaseOption, JsonOption, err, out, print_json
 from fiw.errors import ParameterError
@@ -39,9 +40,10 @@ def db_upgrade_command(database: DatabaseOption = None) -> None:
 def _print_import(report: ImportReport) -> None:
     """One imported file: its counts table, then changes, warnings, problems and skips."""
     state = "new file" if report.new_file else "already imported"
-    digest = f"sha256 {report.sha256[:12]}…"
     out.print(
-        f"[bold]{escape(report.path.name)}[/bold] ({report.kind}, {state}, {digest})",
+        Text.assemble(
+            (report.path.name, "bold"), f" ({report.kind}, {state}, sha256 {report.sha256[:12]}…)"
+        ),
         highlight=False,
     )
     table = Table(show_header=True)
@@ -82,7 +84,7 @@ def import_command(
     from fiw.store.database import make_engine
     from fiw.store.importer import import_files
 
-    columns = (TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description:<40}", markup=False), BarColumn(), TimeElapsedColumn())
     engine = make_engine(database)
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("importing", total=1.0)

@@ -14,9 +14,10 @@ from fiw.pages.model import (
     report_from_json,
     report_to_json,
 )
-from fiw.pages.parse import parse_file, parse_page, score_change
+from fiw.pages.parse import MAX_PAGE_BYTES, parse_file, parse_page, score_change
 
 __all__ = [
+    "MAX_PAGE_BYTES",
     "AddQ",
     "Indicator",
     "Note",

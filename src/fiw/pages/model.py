@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fiw.errors import FiwError
-from fiw.methodology import Status, load_index
+from fiw.methodology import INDICATORS, Status
 
-INDICATOR_CODES: tuple[str, ...] = load_index("fiw").indicator_codes()
+INDICATOR_CODES: tuple[str, ...] = INDICATORS
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,9 @@ def report_from_json(data: Any) -> Report:
     extra = [c for c in raw_indicators if c not in INDICATOR_CODES]
     if missing or extra:
         raise ReportFormatError(
-            "indicators", f"the 25 codes A1 … G4 (missing {missing}, unknown {extra})"
+            "indicators",
+            f"the {len(INDICATOR_CODES)} codes {INDICATOR_CODES[0]} … {INDICATOR_CODES[-1]} "
+            f"(missing {missing}, unknown {extra})",
         )
     indicators = []
     for code in INDICATOR_CODES:

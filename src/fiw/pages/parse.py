@@ -1,493 +1,42 @@
-"""A single-pass, line-oriented parser from a scraped country page to a `Report`.
+"""Country pages to checked `Report`s: the entry points, the size limit and the edition.
 
-The parser walks the page once, knowing at each point which structural line may come next
-(the next indicator, subcategory, Q, "CL Civil Liberties", the footer); every other line is
-narrative. Structure is keyed on labels and codes, never on `headerN` numbers. Anything it
-cannot place raises `ParseError` with the line number, the line and what was expected.
+`parse_page` reads a page with `LineReader` (one pass, linear in the page's size), settles
+the edition from the page, the caller and the file name, and checks the report against the
+methodology (`check`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from fiw.methodology import Status, load_index
 from fiw.pages.check import check, derived_status
 from fiw.pages.errors import ParseError, RefusedPage
-from fiw.pages.model import AddQ, Indicator, Note, Problem, Report, ScoreChange, Standing
+from fiw.pages.layout import FIRST_EDITION, YEAR, score_change
+from fiw.pages.model import Problem, Report
+from fiw.pages.reader import LineReader
 
-FIRST_EDITION = 2018
-SEE_ALL = "See all data, scores & information on this country or territory."
-OLD_DISCLAIMER = "Global freedom statuses are calculated on a weighted scale. See the methodology."
-NEW_DISCLAIMER = (
-    "A country or territory's Freedom in the World status depends on its aggregate Political "
-    "Rights score, on a scale of 0–40, and its aggregate Civil Liberties score, on a scale of "
-    "0–60. See the methodology."
-)
-TERRITORY_MARK = "* Indicates a territory as opposed to an independent country."
-LAST_YEAR = "Last Year's Score & Status"
-Q_TITLE = "ADDITIONAL DISCRETIONARY POLITICAL RIGHTS QUESTION"
-_STATUSES = {s.value.casefold(): s for s in Status}
-_MINUS = str.maketrans({"−": "-", "–": "-", "\xa0": " "})
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_CHANGE = re.compile(r"(?:from\s+)?([-−–]?\d)\s*to\s*([-−–]?\d)(?![\d.])")
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+"""The largest page fiw parses (16 MiB of UTF-8); a larger one is refused before any work."""
 
-
-@cache
-def categories() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(code, name, indicator codes) for A … G, from the methodology data."""
-    index = load_index("fiw")
-    return tuple(
-        (
-            c.code,
-            c.name,
-            tuple(i.code for i in index.indicators if i.category == c.code),
-        )
-        for c in index.categories
-    )
-
-
-@cache
-def _headings() -> frozenset[str]:
-    return frozenset(f"{code} {name}" for code, name, _ in categories())
-
-
-def _key(line: str) -> str:
-    """A structural line normalised: NBSP, doubled spaces and curly apostrophes tolerated."""
-    return " ".join(line.replace("\xa0", " ").replace("’", "'").replace("‘", "'").split())
-
-
-def _artifact(token: str) -> int | None:
-    """The number in a score artifact: '1.001' -> 1, '-3.00-3' -> -3; None if not one."""
-    token = token.translate(_MINUS)
-    left, sep, right = token.partition(".00")
-    if not sep or left != right:
-        return None
-    try:
-        return int(left)
-    except ValueError:
-        return None
-
-
-def _int(text: str) -> int | None:
-    try:
-        return int(text.translate(_MINUS))
-    except ValueError:
-        return None
-
-
-def _is_block(key: str) -> bool:
-    """`header3 Overview`: a block line (the number is ignored)."""
-    if not key.startswith("header"):
-        return False
-    number, _, label = key[6:].partition(" ")
-    return number.isdigit() and bool(label)
-
-
-def score_change(paragraph: str) -> ScoreChange | None:
-    """A `Score Change:` paragraph's from, to and reason, when its numbers can be read."""
-    if paragraph[:13].casefold() != "score change:":
-        return None
-    text = paragraph[13:].strip()
-    m = _CHANGE.search(text, 0, 80)
-    if m is None:
-        return None
-    frm, to = _int(m.group(1)), _int(m.group(2))
-    if frm is None or to is None:
-        return None
-    return ScoreChange(frm, to, text[m.end() :].strip())
-
-
-@dataclass
-class _Page:
-    """What the parser has found so far, with the line number of each finding."""
-
-    name: str | None = None
-    territory: bool = False
-    status: Status | None = None
-    total: int | None = None
-    pr: int | None = None
-    cl: int | None = None
-    last_year: Standing | None = None
-    notes: list[Note] = field(default_factory=list)
-    overview: str | None = None
-    kd_year: int | None = None
-    key_developments: list[str] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    add_q: AddQ | None = None
-    country: str | None = None
-    site_latest: Standing | None = None
-    internet_freedom: Standing | None = None
-    problems: list[Problem] = field(default_factory=list)
-    where: dict[str, int] = field(default_factory=dict)
-
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.n = len(self.lines)
-        self.page = _Page()
-
-    # --- helpers ----------------------------------------------------------------------
-
-    def _error(self, i: int, expected: str) -> ParseError:
-        line = self.lines[i] if i < self.n else ""
-        return ParseError(min(i, self.n - 1) + 1, line, expected)
-
-    def _skip_blank(self, i: int) -> int:
-        lines, n = self.lines, self.n
-        while i < n and not lines[i].strip():
-            i += 1
-        return i
-
-    def _standing(self, i: int, what: str) -> Standing:
-        """'23 100 Not Free' (or '23 100 not free' in the footer)."""
-        parts = _key(self.lines[i] if i < self.n else "").split(" ", 2)
-        if len(parts) != 3:
-            raise self._error(i, f"{what} as 'SCORE 100 STATUS', e.g. '23 100 Not Free'")
-        total = _int(parts[0])
-        status = _STATUSES.get(parts[2].casefold())
-        if total is None or parts[1] != "100" or status is None:
-            raise self._error(i, f"{what} as 'SCORE 100 STATUS', e.g. '23 100 Not Free'")
-        return Standing(total, status)
-
-    def _is_footer(self, i: int, key: str) -> bool:
-        if not key.startswith("On "):
-            return False
-        j = self._skip_blank(i + 1)
-        return j < self.n and _key(self.lines[j]) == SEE_ALL
-
-    # --- the page, top to bottom -------------------------------------------------------
-
-    def parse(self) -> _Page:
-        i = self._skip_blank(0)
-        if i >= self.n:
-            raise RefusedPage(1, "", "the input is empty (expected a country report page)")
-        i = self._header(i)
-        i = self._blocks(i)
-        i = self._indicators(i)
-        self._footer(i)
-        return self.page
-
-    def _refuse_unknown(self, i: int, key: str) -> None:
-        """Name the kind of page when a header line shows it is not a FIW country report."""
-        line = self.lines[i]
-        if any(s in key for s in ("Obstacles to Access", "Limits on Content", "User Rights")):
-            raise RefusedPage(
-                i + 1, line, "a Freedom on the Net report, not a Freedom in the World page"
-            )
-        if key.upper().startswith("DEMOCRACY") or key.endswith(" Regime"):
-            raise RefusedPage(
-                i + 1, line, "a Nations in Transit report, not a Freedom in the World page"
-            )
-        rest = [_key(x) for x in self.lines[i:]]
-        if SEE_ALL in rest and not any(_is_block(k) and k.endswith(" Overview") for k in rest):
-            raise RefusedPage(
-                i + 1,
-                line,
-                "a stub page without report text (no Overview and no indicator scores)",
-            )
-
-    def _header(self, i: int) -> int:
-        """Everything before the first `headerN` block: status, scores, last year, marks."""
-        p, lines, n = self.page, self.lines, self.n
-        first = True
-        disclaimer = False
-        while i < n:
-            key = _key(lines[i])
-            if not key:
-                i += 1
-                continue
-            if _is_block(key):
-                break
-            folded = key.casefold()
-            if folded in _STATUSES and p.pr is None:
-                if p.status is not None:
-                    raise self._error(i, "one status line")
-                p.status = _STATUSES[folded]
-                p.where["status"] = i + 1
-            elif key.startswith("PR Political Rights "):
-                p.pr = self._figure(i, key[20:], 40, "PR", p.pr)
-                p.where["pr"] = i + 1
-            elif key.startswith("CL Civil Liberties "):
-                p.cl = self._figure(i, key[19:], 60, "CL", p.cl)
-                p.where["cl"] = i + 1
-            elif p.pr is None and p.total is None and _int(key) is not None:
-                p.total = _int(key)
-                p.where["total"] = i + 1
-                i = self._skip_blank(i + 1)
-                if i >= n or _key(lines[i]) != "100":
-                    raise self._error(i, "'100' below the total score")
-            elif key == LAST_YEAR:
-                if p.last_year is not None:
-                    raise self._error(i, "one 'Last Year's Score & Status'")
-                i = self._skip_blank(i + 1)
-                p.last_year = self._standing(i, "last year's score and status")
-                p.where["last_year"] = i + 1
-            elif key in (OLD_DISCLAIMER, NEW_DISCLAIMER) and not disclaimer:
-                disclaimer = True
-            elif key == TERRITORY_MARK:
-                p.territory = True
-            elif "Editorial credit:" in key and disclaimer:
-                pass  # the 2024+ photo credit: not part of the report
-            elif first and not key[0].isdigit():
-                p.name = key.rstrip("*").strip()
-                p.territory = p.territory or key.endswith("*")
-                p.where["name"] = i + 1
-            else:
-                self._refuse_unknown(i, key)
-                raise self._error(
-                    i,
-                    "a header line (status, 'PR Political Rights SCORE 40', "
-                    "'CL Civil Liberties SCORE 60', last year's score, the disclaimer) "
-                    "or the first 'headerN' block",
-                )
-            first = False
-            i += 1
-        if p.pr is None or p.cl is None:
-            if i >= n:
-                self._refuse_unknown(self.n - 1, _key(lines[-1]))
-            missing = (
-                "'PR Political Rights SCORE 40'"
-                if p.pr is None
-                else "'CL Civil Liberties SCORE 60'"
-            )
-            raise self._error(i, f"{missing} in the page header")
-        return i
-
-    def _figure(self, i: int, rest: str, top: int, code: str, seen: int | None) -> int:
-        if seen is not None:
-            raise self._error(i, f"one {code} line in the header")
-        value, _, maximum = rest.partition(" ")
-        score = _int(value)
-        if score is None or maximum != str(top):
-            raise self._error(i, f"'{code} … SCORE {top}' with a whole-number score")
-        return score
-
-    def _blocks(self, i: int) -> int:
-        """The `headerN` blocks: notes, Overview, Key Developments; up to 'PR Political Rights'."""
-        p, lines, n = self.page, self.lines, self.n
-        label: str | None = None
-        texts: list[str] = []
-        kind = ""
-
-        def close() -> None:
-            if kind == "note":
-                assert label is not None
-                if any(x.label == label for x in p.notes):
-                    raise self._error(p.where["block"] - 1, f"one '{label}' block")
-                p.notes.append(Note(label, "\n\n".join(texts)))
-            elif kind == "overview":
-                p.overview = "\n\n".join(texts)
-
-        while i < n:
-            raw = lines[i]
-            stripped = raw.strip()
-            if not stripped:
-                i += 1
-                continue
-            key = _key(stripped) if len(stripped) < 100 else stripped
-            if key == "PR Political Rights":
-                break
-            if _is_block(key):
-                close()
-                texts = []
-                label = key.partition(" ")[2]
-                p.where["block"] = i + 1
-                if label == "Overview":
-                    if p.overview is not None:
-                        raise self._error(i, "one Overview block")
-                    kind = "overview"
-                elif label.startswith("Key Developments"):
-                    year = _int(label.rpartition(" ")[2])
-                    if p.overview is None or p.kd_year is not None:
-                        raise self._error(i, "'Key Developments' once, after the Overview")
-                    if year is None or not 1900 < year < 2200:
-                        raise self._error(i, "'Key Developments in YEAR'")
-                    if year + 1 < FIRST_EDITION:
-                        raise RefusedPage(
-                            i + 1,
-                            raw,
-                            f"a page of the {year + 1} edition: pages before the "
-                            f"{FIRST_EDITION} edition carry no indicator scores",
-                        )
-                    p.kd_year = year
-                    p.where["edition"] = i + 1
-                    kind = "kd"
-                elif p.overview is None:
-                    kind = "note"
-                else:
-                    raise self._error(i, "'Key Developments in YEAR' or 'PR Political Rights'")
-            elif kind == "kd":
-                if not stripped.startswith("•"):
-                    raise self._error(i, "a '  • ' bullet of the key developments")
-                p.key_developments.append(stripped[1:].strip())
-            elif kind:
-                texts.append(stripped)
-            else:
-                raise self._error(i, "a 'headerN' block")
-            i += 1
-        close()
-        if i >= n:
-            raise self._error(i, "'PR Political Rights' and the indicators")
-        if p.overview is None:
-            raise self._error(i, "a 'headerN Overview' block before 'PR Political Rights'")
-        return i + 1
-
-    def _paragraphs(self, i: int) -> tuple[list[str], int, str]:
-        """Narrative lines up to the next structural line; returns them, its index and key."""
-        lines, n = self.lines, self.n
-        out: list[str] = []
-        while i < n:
-            stripped = lines[i].strip()
-            if not stripped:
-                i += 1
-                continue
-            if len(stripped) < 100 and stripped[0] in "ABCDEFGPOSh":
-                key = _key(stripped)
-                if (
-                    _is_block(key)
-                    or key in _headings()
-                    or key in ("PR Political Rights", "CL Civil Liberties", SEE_ALL)
-                    or key.startswith(("Add Q", Q_TITLE))
-                    or (key[1:2].isdigit() and key[2:3] == " " and "pts" in key)
-                    or self._is_footer(i, key)
-                ):
-                    return out, i, key
-            out.append(stripped)
-            i += 1
-        return out, i, ""
-
-    def _indicators(self, i: int) -> int:
-        p = self.page
-        key = ""
-        for code, name, codes in categories():
-            heading = f"{code} {name}"
-            if code == "D":
-                if key.startswith(("Add Q", Q_TITLE)):
-                    i = self._add_q(i)
-                    key = _key(self.lines[i]) if i < self.n else ""
-                if key != "CL Civil Liberties":
-                    raise self._error(i, "'CL Civil Liberties' after C3 (or Q)")
-                i += 1
-            i = self._skip_blank(i)
-            if i >= self.n or _key(self.lines[i]) != heading:
-                raise self._error(i, f"the subcategory heading '{heading}'")
-            i += 1
-            for ind in codes:
-                i = self._skip_blank(i)
-                key = _key(self.lines[i]) if i < self.n else ""
-                if not (key.startswith(ind + " ") and "pts" in key):
-                    raise self._error(i, f"the indicator line '{ind} 1.00-4.00 pts0-4 pts'")
-                p.where[ind] = i + 1
-                i = self._skip_blank(i + 1)
-                question, score, top = self._question(i, ind)
-                paragraphs, i, key = self._paragraphs(i + 1)
-                change = None
-                for para in paragraphs:
-                    if para[:13].casefold() == "score change:":
-                        change = score_change(para)
-                        if change is not None:
-                            break
-                p.indicators.append(Indicator(ind, question, score, top, tuple(paragraphs), change))
-        if not self._is_footer(i, key):
-            raise self._error(i, "the footer 'On COUNTRY' after G4")
-        return i
-
-    def _question(self, i: int, code: str) -> tuple[str, int, int]:
-        line = self.lines[i].replace("\xa0", " ").strip() if i < self.n else ""
-        head, _, max_token = line.rpartition(" ")
-        question, _, score_token = head.rpartition(" ")
-        score, top = _artifact(score_token), _artifact(max_token)
-        if score is None or top is None:
-            raise self._error(
-                i, f"{code}'s question ending in its score and maximum, e.g. '… 1.001 4.004'"
-            )
-        return question.strip(), score, top
-
-    def _add_q(self, i: int) -> int:
-        """The discretionary question Q in its three edition forms; returns the index of CL."""
-        p = self.page
-        key = _key(self.lines[i])
-        p.where["Q"] = i + 1
-        rest = key[5:].strip() if key.startswith("Add Q") else key
-        if rest.startswith(Q_TITLE):
-            rest = rest[len(Q_TITLE) :].strip()
-        head_score = None
-        if rest:
-            head_score = _artifact(rest)
-            if head_score is None:
-                raise self._error(i, f"'Add Q', '{Q_TITLE}' or 'Add Q {Q_TITLE} -3.00-3'")
-        i = self._skip_blank(i + 1)
-        line = self.lines[i].replace("\xa0", " ").strip() if i < self.n else ""
-        parts = line.rsplit(" ", 3)
-        question_score: int | None = None
-        if len(parts) == 4 and parts[2] == "/" and _int(parts[3]) == 0:
-            question, question_score = parts[0], _int(parts[1])
-        else:
-            question, _, token = line.rpartition(" ")
-            question_score = _artifact(token)
-        if (question_score is None and head_score is None) or _key(line) == "CL Civil Liberties":
-            raise self._error(i, "Q's question ending in its score, e.g. '… -2.00-2' or '… −3 / 0'")
-        if question_score is None:
-            question = line
-        elif head_score is not None and head_score != question_score:
-            p.problems.append(
-                Problem(
-                    f"Q is printed as {head_score} above its question but {question_score} "
-                    "after it",
-                    (p.where["Q"], i + 1),
-                )
-            )
-        score = question_score if question_score is not None else head_score
-        assert score is not None
-        paragraphs, i, key = self._paragraphs(i + 1)
-        p.add_q = AddQ(question.strip(), score, tuple(paragraphs))
-        return i
-
-    def _footer(self, i: int) -> None:
-        """'On COUNTRY', 'See all data …', then the site's latest scores."""
-        p, lines, n = self.page, self.lines, self.n
-        p.country = _key(lines[i])[3:].strip()
-        p.where["country"] = i + 1
-        i = self._skip_blank(i + 1) + 1  # the 'See all data' line
-        while True:
-            i = self._skip_blank(i)
-            if i >= n:
-                return
-            key = _key(lines[i])
-            label = key.lstrip("•").strip()
-            if key == "See More":
-                pass
-            elif label in ("Global Freedom Score", "Internet Freedom Score"):
-                j = self._skip_blank(i + 1)
-                standing = self._standing(j, label)
-                if label == "Global Freedom Score":
-                    if p.site_latest is not None:
-                        raise self._error(i, "one Global Freedom Score")
-                    p.site_latest = standing
-                else:
-                    if p.internet_freedom is not None:
-                        raise self._error(i, "one Internet Freedom Score")
-                    p.internet_freedom = standing
-                i = j
-            else:
-                raise self._error(
-                    i, "'See More', 'Global Freedom Score' or 'Internet Freedom Score' (footer)"
-                )
-            i += 1
+__all__ = ["MAX_PAGE_BYTES", "parse_file", "parse_page", "score_change"]
 
 
 def _path_year(source: Path) -> int | None:
     for part in (source.stem, source.parent.name):
-        m = _YEAR.search(part)
+        m = YEAR.search(part)
         if m:
             return int(m.group())
     return None
+
+
+def _too_large(size: int, first_line: str, source: str | None) -> RefusedPage:
+    return RefusedPage(
+        1,
+        first_line,
+        f"a page of at most {MAX_PAGE_BYTES:,} bytes ({MAX_PAGE_BYTES // 2**20} MiB); "
+        f"this one has {size:,}",
+        source,
+    )
 
 
 def parse_page(
@@ -499,8 +48,11 @@ def parse_page(
     four-digit year in `source`'s file or folder name; sources that disagree are a problem.
     """
     name = str(source) if source is not None else None
+    size = len(text) if len(text) * 4 <= MAX_PAGE_BYTES else len(text.encode("utf-8", "replace"))
+    if size > MAX_PAGE_BYTES:
+        raise _too_large(size, text[:200].partition("\n")[0], name)
     try:
-        page = _Parser(text).parse()
+        page = LineReader(text).parse()
     except ParseError as exc:
         raise exc.with_source(name) if name else exc from None
     problems = page.problems
@@ -572,6 +124,9 @@ def parse_page(
 def parse_file(path: str | Path, *, edition: int | None = None) -> Report:
     """Parse a page saved as a UTF-8 text file (see `parse_page`)."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise _too_large(size, "", str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

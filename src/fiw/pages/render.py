@@ -6,15 +6,15 @@ new disclaimer), and Q in its 2018–2019, 2020 or 2021+ form.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import cache
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from fiw.methodology import Status
-from fiw.pages.model import Report, Standing
-from fiw.pages.parse import (
+from fiw.methodology import AGGREGATE_MAX, DISCRETIONARY_RANGE, TOTAL_MAX, Status
+from fiw.pages.layout import (
     LAST_YEAR,
     NEW_DISCLAIMER,
     OLD_DISCLAIMER,
@@ -22,7 +22,9 @@ from fiw.pages.parse import (
     SEE_ALL,
     TERRITORY_MARK,
     categories,
+    indicator_line,
 )
+from fiw.pages.model import Report, Standing
 
 Format = Literal["text", "md", "html"]
 FORMATS: tuple[str, ...] = ("text", "md", "html")
@@ -39,7 +41,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def _standing_line(standing: Standing, lower: bool = False) -> str:
     status = standing.status.value.lower() if lower else standing.status.value
-    return f"{standing.total} 100 {status}"
+    return f"{standing.total} {TOTAL_MAX} {status}"
 
 
 def render_text(report: Report) -> str:
@@ -55,9 +57,9 @@ def render_text(report: Report) -> str:
         add(report.status.value)
     if new:
         add(str(report.total))
-        add("100")
-    add(f"PR Political Rights {report.pr} 40")
-    add(f"CL Civil Liberties {report.cl} 60")
+        add(str(TOTAL_MAX))
+    add(f"PR Political Rights {report.pr} {AGGREGATE_MAX['PR']}")
+    add(f"CL Civil Liberties {report.cl} {AGGREGATE_MAX['CL']}")
     if report.last_year is not None:
         add(LAST_YEAR)
         add(_standing_line(report.last_year))
@@ -97,7 +99,7 @@ def render_text(report: Report) -> str:
         add("")
         for c in codes:
             item = indicators[c]
-            add(f"{c} 1.00-{item.max}.00 pts0-{item.max} pts")
+            add(indicator_line(c))
             add(f"{item.question} {_artifact(item.score)} {_artifact(item.max)}")
             add("")
             for para in item.paragraphs:
@@ -127,7 +129,7 @@ def _render_q(report: Report, add: Callable[[str], None]) -> None:
     edition = report.edition or 9999
     if edition <= 2019:
         add(f"Add Q {Q_TITLE} {_artifact(q.score)}")
-        add(f"{q.question} {str(q.score).replace('-', '−')} / 0")
+        add(f"{q.question} {str(q.score).replace('-', '−')} / {-DISCRETIONARY_RANGE['Q'][0]}")
     elif edition == 2020:
         add(Q_TITLE)
         add(f"{q.question} {_artifact(q.score)}")
@@ -140,14 +142,23 @@ def _render_q(report: Report, add: Callable[[str], None]) -> None:
         add("")
 
 
+def _markdown_text(value: object) -> object:
+    """Page text made inert in Markdown: `<`, `>` and `&` escaped, so raw HTML stays text."""
+    if isinstance(value, (int, float)):
+        return value
+    return html.escape(str(value), quote=False)
+
+
 @cache
-def _environment() -> Environment:
+def _environment(markdown: bool = False) -> Environment:
+    """Jinja for the templates: HTML autoescaped; Markdown with every value HTML-escaped."""
     env = Environment(
         loader=PackageLoader("fiw.pages", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_markdown_text if markdown else None,
     )
     env.filters["paragraphs"] = _paragraphs
     return env
@@ -178,12 +189,15 @@ def _context(report: Report) -> dict[str, object]:
         "pr_sections": sections[:3],
         "cl_sections": sections[3:],
         "status": report.status.value if report.status else "unknown",
+        "total_max": TOTAL_MAX,
+        "pr_max": AGGREGATE_MAX["PR"],
+        "cl_max": AGGREGATE_MAX["CL"],
     }
 
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown: header figures, blocks, and each indicator under its heading."""
-    return _environment().get_template("report.md").render(_context(report))
+    return _environment(markdown=True).get_template("report.md").render(_context(report))
 
 
 def render_html(report: Report) -> str:
