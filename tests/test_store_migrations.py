@@ -37,9 +37,9 @@ def test_postgresql_urls_get_the_psycopg_driver() -> None:
     assert normalise_url("sqlite:///x.sqlite").drivername == "sqlite"
 
 
-def test_revision_0003_gives_two_population_entries_their_own_rule(database_url: str) -> None:
+def test_revision_0004_gives_two_population_entries_their_own_rule(database_url: str) -> None:
     engine = make_engine(database_url)
-    upgrade(engine, "0002")
+    upgrade(engine, "0003")
     with engine.begin() as connection:
         connection.execute(
             text(

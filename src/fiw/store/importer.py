@@ -29,6 +29,7 @@ from fiw.store.migrate import upgrade
 from fiw.store.report_pages import PageSet, is_pages_source, map_countries, read_pages
 from fiw.store.report_versions import PagesOutcome, write_pages
 from fiw.store.schema import Base, SourceFile, public_name
+from fiw.store.state import bump_data_version
 
 Progress = Callable[[str, float], None]
 """Called with a description and the fraction of the work done since the last call."""
@@ -205,6 +206,8 @@ def import_files(
             pages_reports.append(pages_report(pages, outcome))
             if progress:
                 progress(f"wrote {pages.path.name}", step)
+        if any(r.changed_anything for r in (*written.values(), *pages_reports)):
+            bump_data_version(connection)  # running servers reload what they serve
     # in the order the files were given, pages last
     return [*(written[i] for i in range(len(batches))), *pages_reports]
 

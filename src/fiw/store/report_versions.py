@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, text, update
@@ -261,6 +262,43 @@ def _insert_versions(
     ]  # fmt: skip
     statement = insert(reports).returning(reports.c.id, sort_by_parameter_order=True)
     return list(connection.execute(statement, values).scalars().all())
+
+
+def write_report(
+    connection: Connection, report: Report, country_id: str, source_file_id: int, source_path: str
+) -> int:
+    """Store `report` as the new current version of its country-edition (the earlier one kept,
+    superseded), with its paragraphs and search index; returns its id. For the workbench's
+    publications, which are no page files."""
+    reports = _table(ReportRow)
+    doc = document(report)
+    sha = digest(doc.encode())
+    old = connection.execute(
+        select(reports.c.id, reports.c.version).where(
+            reports.c.country_id == country_id,
+            reports.c.edition == report.edition,
+            reports.c.current,
+        )
+    ).first()
+    page = Page(Path(source_path), source_path, report, sha, len(doc))
+    new = NewVersion(
+        page=page,
+        country_id=country_id,
+        document=doc,
+        digest=sha,
+        version=1 if old is None else old.version + 1,
+        supersedes=None if old is None else old.id,
+    )
+    [new_id] = _insert_versions(connection, [new], {sha: source_file_id})
+    _write_paragraphs(
+        connection,
+        [
+            {"report_id": new_id, "section": section, "position": position, "ordinal": i,
+             "text": body}
+            for i, (section, position, body) in enumerate(paragraphs(report))
+        ],
+    )  # fmt: skip
+    return new_id
 
 
 def _write_paragraphs(connection: Connection, rows: list[dict[str, Any]]) -> None:

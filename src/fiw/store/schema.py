@@ -47,7 +47,7 @@ NAMING = {
 
 KINDS = ("country", "territory")
 STATUS_RULES = ("follows", "either", "contradicts", "split")
-SOURCE_KINDS = ("all_data", "ratings", "export", "pages")
+SOURCE_KINDS = ("all_data", "ratings", "export", "pages", "workbench")
 _RATINGS = "{} AND {}".format(*RATING_RANGE)
 # The name a row handed out uses for each `assessments` column the methodology names
 # (a1 → A1, a → A, q → Q); every other column is named as in the database.
@@ -275,3 +275,8 @@ def include_object(
 ) -> bool:
     """Alembic's filter: leave the engine-specific search index out of model comparisons."""
     return not (name or "").startswith(SEARCH_OBJECTS)
+
+
+# The workbench's tables (users, drafts, revisions …) and the store's data version join this
+# MetaData: imported here so that the models always describe the whole schema.
+from fiw.store import workbench_schema as workbench_schema  # noqa: E402

@@ -1,7 +1,7 @@
 """ratings: a status rule of its own for entries that rate two populations
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-28 09:00:00
 
 South Africa in the 1973 edition is published with two sets of cells (white and Black
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
