@@ -14,7 +14,14 @@ import pytest
 
 from fiw.errors import UnknownCountry
 from fiw.settings import Settings
-from fiw.sources.codes import CODE_FIELDS, Codes, all_codes, codes_of, missing_reasons
+from fiw.sources.codes import (
+    CODE_FIELDS,
+    NO_CODES,
+    Codes,
+    all_codes,
+    codes_of,
+    missing_reasons,
+)
 from fiw.sources.countries import all_countries, map_names
 from fiw.sources.ratings import read_ratings
 
@@ -92,7 +99,7 @@ def test_territories_never_carry_a_sovereigns_code(rated: dict[int, dict[str, st
     uncoded = [c for c in all_countries() if c.iso3 is None and c.id in territories]
     assert uncoded
     for country in uncoded:
-        assert codes[country.id] == Codes(None, None, None, None, None), country
+        assert codes[country.id] == NO_CODES, country
     assert codes["hong-kong"].iso2 == "HK" and codes["hong-kong"].un_m49 == 344
 
 

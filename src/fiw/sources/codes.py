@@ -23,9 +23,13 @@ from countrycode import countrycode  # type: ignore[import-untyped]
 
 from fiw.sources.countries import Country, all_countries, find_country
 
-__all__ = ["CODE_FIELDS", "Codes", "all_codes", "codes_of", "missing_reasons"]
+__all__ = [
+    "CODE_FIELDS", "NO_CODES", "NUMERIC_CODES", "Codes", "all_codes", "codes_of",
+    "missing_reasons",
+]  # fmt: skip
 
 CODE_FIELDS = ("iso2", "iso_numeric", "un_m49", "cow", "gw")
+NUMERIC_CODES = CODE_FIELDS[1:]  # integers (nullable in frames)
 # countrycode's column for each code it supplies
 _CODELIST = {"un_m49": "un", "cow": "cown", "gw": "gwn"}
 
@@ -42,6 +46,9 @@ class Codes:
 
     def to_dict(self) -> dict[str, str | int | None]:
         return asdict(self)
+
+
+NO_CODES = Codes(None, None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,7 @@ def codes_of(key: str) -> Codes:
     return all_codes()[find_country(key).id]
 
 
-NO_CODES = "no ISO code of its own and no state number: no codes (never its sovereign's)"
+UNCODED = "no ISO code of its own and no state number: no codes (never its sovereign's)"
 
 
 def missing_reasons() -> dict[tuple[str, str], str]:
@@ -147,5 +154,5 @@ def missing_reasons() -> dict[tuple[str, str], str]:
     }
     for country in all_countries():
         if country.iso3 is None and country.id not in overrides:
-            reasons |= {(country.id, field): NO_CODES for field in CODE_FIELDS}
+            reasons |= {(country.id, field): UNCODED for field in CODE_FIELDS}
     return reasons
