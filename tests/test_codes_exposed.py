@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -11,6 +12,9 @@ from typer.testing import CliRunner
 import fiw
 from fiw.cli import app
 from fiw.sources.codes import CODE_FIELDS, all_codes
+from fiw.store.database import make_engine
+from fiw.store.export import EXPORT_COLUMNS, export
+from fiw.store.importer import import_files
 
 runner = CliRunner()
 
@@ -42,3 +46,17 @@ def test_countries_json_carries_the_codes(imported_url: str) -> None:
         "iso2": "DD", "iso_numeric": 278, "un_m49": 278, "cow": 265, "gw": 265,
     }  # fmt: skip
     assert all(countries["crimea"][k] is None for k in CODE_FIELDS)
+
+
+def test_export_carries_the_codes_and_imports_back(imported_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "ratings.csv"
+    export(fiw.open(imported_url), "csv", path, "ratings", edition=1990)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert tuple(frame.columns) == EXPORT_COLUMNS["ratings"]
+    rows = frame.set_index("country_id")
+    assert rows.loc["ussr", ["iso2", "un_m49", "cow", "gw"]].tolist() == ["SU", "810", "365", "365"]
+    assert rows.loc["west-germany", ["iso2", "un_m49", "cow"]].tolist() == ["", "280", "260"]
+    assert rows.loc["east-germany", "cow"] == "265"
+    fresh = f"sqlite:///{tmp_path / 'again.sqlite'}"
+    (report,) = import_files(make_engine(fresh), [path])
+    assert report.counts["ratings"].added == len(frame)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from fiw.sources.cells import cell_text
+from fiw.sources.codes import CODE_FIELDS, NO_CODES, NUMERIC_CODES, all_codes
 from fiw.sources.countries import UnknownCountry, find_country
 from fiw.sources.ratings import publication_year
 from fiw.store.batch import (
@@ -35,16 +36,42 @@ Format = Literal["csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "xlsx")
 ExportTable = Literal["scores", "ratings"]
 TABLES: dict[str, tuple[str, ...]] = {"scores": SCORES_COLUMNS, "ratings": RATINGS_COLUMNS}
+
+
+def _with_code_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
+    at = columns.index("iso3") + 1
+    return (*columns[:at], *CODE_FIELDS, *columns[at:])
+
+
+# What `fiw export` writes: the table's columns with the country codes after iso3
+EXPORT_COLUMNS = {table: _with_code_columns(columns) for table, columns in TABLES.items()}
 EXPORT_SUFFIXES = (".csv", ".json", ".parquet")
 
 
 def export_frame(
     dataset: Dataset, table: ExportTable = "scores", edition: int | None = None
 ) -> pd.DataFrame:
-    """The rows an export holds: `ds.scores()` or `ds.ratings()`, optionally one edition."""
-    if table == "scores":
-        return dataset.scores(edition=edition)
-    return dataset.ratings(edition=edition)
+    """The rows an export holds: `ds.scores()` or `ds.ratings()`, optionally one edition,
+    with the country codes other datasets join on after `iso3` (CODE_FIELDS)."""
+    frame = (
+        dataset.scores(edition=edition) if table == "scores" else dataset.ratings(edition=edition)
+    )
+    return with_codes(frame)
+
+
+def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with iso2, iso_numeric, un_m49, cow and gw inserted after `iso3`, from each
+    row's country_id (fiw.sources.codes; integers as nullable Int64)."""
+    import pandas as pd
+
+    codes = all_codes()
+    frame = frame.copy()
+    at = list(frame.columns).index("iso3") + 1
+    for offset, field in enumerate(CODE_FIELDS):
+        values = [getattr(codes.get(cid, NO_CODES), field) for cid in frame["country_id"]]
+        kind = "Int64" if field in NUMERIC_CODES else "string"
+        frame.insert(at + offset, field, pd.Series(values, index=frame.index, dtype=kind))
+    return frame
 
 
 def write_export(
@@ -124,7 +151,7 @@ def _header(path: Path) -> list[str]:
 
 def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
     """Which table a fiw export holds, by its header; None (or ImportFailed when strict)."""
-    header = _header(path)
+    header = [c for c in _header(path) if c not in CODE_FIELDS]  # codes are derived, not read
     for table, columns in TABLES.items():
         if tuple(header) == columns:
             return table  # type: ignore[return-value]
