@@ -9,87 +9,64 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import computed_field
 
-from fiw.analysis.frames import INDICATORS, AnalysisError, scores_frame
+from fiw.analysis.frames import INDICATORS, EditionNotFound, scores_frame
+from fiw.analysis.shape import From, Hidden, Moved, Shaped, To
 
 _KEYS = ["country_id", "edition"]
 
 
 @dataclass(frozen=True)
-class TotalChange:
-    """One entity's total score in the previous edition and in this one."""
+class TotalChange(Moved):
+    """One entity's total score in an earlier edition and in a later one (JSON: from, to)."""
 
     country: str
     id: str
-    before: int
-    after: int
-
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "country": self.country,
-            "id": self.id,
-            "from": self.before,
-            "to": self.after,
-            "change": self.change,
-        }
+    before: Annotated[int, From]
+    after: Annotated[int, To]
 
 
 @dataclass(frozen=True)
-class StatusChange:
+class StatusChange(Shaped):
     """One entity whose status differs from the previous edition's."""
 
     country: str
     id: str
-    before: str
-    after: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"country": self.country, "id": self.id, "from": self.before, "to": self.after}
+    before: Annotated[str, From]
+    after: Annotated[str, To]
 
 
 @dataclass(frozen=True)
-class EditionChanges:
+class EditionChanges(Shaped):
     """The headline of an edition: who improved, declined or stayed, and status changes.
 
     `not_compared` holds the ids present in this edition but not in the previous one; they are
-    left out of every count (and of the JSON, whose shape is fixed).
+    left out of every count (and of the JSON, whose shape is fixed, as are `previous` and
+    `territories`, which the caller chose).
     """
 
     edition: int
-    previous: int
-    territories: bool
+    previous: Annotated[int, Hidden]
+    territories: Annotated[bool, Hidden]
     improved: tuple[TotalChange, ...]
     declined: tuple[TotalChange, ...]
     unchanged: int
     status_changes: tuple[StatusChange, ...]
-    not_compared: tuple[str, ...] = ()
+    not_compared: Annotated[tuple[str, ...], Hidden] = ()
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def net_decline(self) -> int:
         """Declines minus improvements (positive: more declined than improved)."""
         return len(self.declined) - len(self.improved)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of `fiw changes --json`."""
-        return {
-            "edition": self.edition,
-            "improved": [c.to_dict() for c in self.improved],
-            "declined": [c.to_dict() for c in self.declined],
-            "unchanged": self.unchanged,
-            "status_changes": [c.to_dict() for c in self.status_changes],
-            "net_decline": self.net_decline,
-        }
-
 
 @dataclass(frozen=True)
-class NetDecline:
+class NetDecline(Shaped):
     """One point of the net-decline series."""
 
     edition: int
@@ -97,47 +74,25 @@ class NetDecline:
     declined: int
     unchanged: int
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def net_decline(self) -> int:
         return self.declined - self.improved
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "edition": self.edition,
-            "improved": self.improved,
-            "declined": self.declined,
-            "unchanged": self.unchanged,
-            "net_decline": self.net_decline,
-        }
-
 
 @dataclass(frozen=True)
-class IndicatorMove:
+class IndicatorMove(Moved):
     """One indicator of one entity that moved since the previous edition."""
 
     country: str
     id: str
     indicator: str
-    before: int
-    after: int
-
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "country": self.country,
-            "id": self.id,
-            "indicator": self.indicator,
-            "from": self.before,
-            "to": self.after,
-            "change": self.change,
-        }
+    before: Annotated[int, From]
+    after: Annotated[int, To]
 
 
 @dataclass(frozen=True)
-class IndicatorTally:
+class IndicatorTally(Shaped):
     """How many entities moved up and down on one indicator, and the net points."""
 
     indicator: str
@@ -145,12 +100,9 @@ class IndicatorTally:
     down: int
     net: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, "up": self.up, "down": self.down, "net": self.net}
-
 
 @dataclass(frozen=True)
-class IndicatorChanges:
+class IndicatorChanges(Shaped):
     """Every indicator move of an edition, and a tally per indicator (all 25, in code order).
 
     Moves are sorted by indicator code order, then by size (largest first), name and id. Q (the
@@ -159,17 +111,9 @@ class IndicatorChanges:
 
     edition: int
     previous: int
-    territories: bool
+    territories: Annotated[bool, Hidden]
     moves: tuple[IndicatorMove, ...]
     tally: tuple[IndicatorTally, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "edition": self.edition,
-            "previous": self.previous,
-            "moves": [m.to_dict() for m in self.moves],
-            "tally": [t.to_dict() for t in self.tally],
-        }
 
 
 def _paired(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -190,12 +134,15 @@ def _previous_edition(frame: pd.DataFrame, edition: int) -> int:
     editions = sorted(int(e) for e in frame["edition"].unique())
     if edition not in editions:
         shown = f"{editions[0]}–{editions[-1]}" if editions else "none"
-        raise AnalysisError(f"no scores for the {edition} edition (editions with scores: {shown})")
+        raise EditionNotFound(
+            f"no scores for the {edition} edition (editions with scores: {shown})", "edition"
+        )
     at = editions.index(edition)
     if at == 0:
-        raise AnalysisError(
+        raise EditionNotFound(
             f"the {edition} edition is the first with scores: there is no previous edition to "
-            "compare it with"
+            "compare it with",
+            "edition",
         )
     return editions[at - 1]
 
@@ -330,3 +277,19 @@ def indicator_changes(
         for code, row in grouped.to_dict("index").items()
     )
     return IndicatorChanges(edition, previous, territories, moves, tally)
+
+
+def previous_totals(scores: pd.DataFrame) -> pd.DataFrame:
+    """Each entity (territories too) scored in an edition and in the edition before it, with
+    that earlier total and status: columns country_id, edition, previous_total,
+    previous_status and change (total minus previous_total)."""
+    paired = _paired(scores_frame(scores, territories=True), ["total", "status"])
+    return pd.DataFrame(
+        {
+            "country_id": paired["country_id"],
+            "edition": paired["edition"],
+            "previous_total": paired["total_prev"],
+            "previous_status": paired["status_prev"],
+            "change": paired["total"] - paired["total_prev"],
+        }
+    )

@@ -12,29 +12,50 @@ from dataclasses import dataclass
 import pandas as pd
 
 from fiw.errors import FiwError
-from fiw.methodology import Status, load_index
+from fiw.methodology import (
+    AGGREGATES,
+    INDICATORS,
+    SCORE_COLUMNS,
+    STATUSES,
+    SUBCATEGORIES,
+    Status,
+)
 
-INDICATORS: tuple[str, ...] = load_index("fiw").indicator_codes()
-SUBCATEGORIES: tuple[str, ...] = tuple(c.code for c in load_index("fiw").categories)
-STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+__all__ = ["INDICATORS", "STATUSES", "SUBCATEGORIES"]  # re-exported for the analysis modules
 
 IDENTITY = ("country_id", "name", "kind")
-SCORE_COLUMNS = (
-    *IDENTITY,
-    "region",
-    "edition",
-    *INDICATORS,
-    *SUBCATEGORIES,
-    "pr",
-    "cl",
-    "total",
-    "status",
+AGGREGATE_COLUMNS: tuple[str, ...] = (*(code.lower() for code in AGGREGATES), "total")
+"""pr, cl and total: the aggregate scores as `ds.scores()` names them."""
+REQUIRED_SCORES: tuple[str, ...] = tuple(
+    c
+    for c in SCORE_COLUMNS
+    if c in (*IDENTITY, "region", "edition", *INDICATORS, *SUBCATEGORIES, *AGGREGATE_COLUMNS)
+    or c == "status"
 )
+"""The columns of `ds.scores()` (`fiw.methodology.SCORE_COLUMNS`, in its order) analysis
+reads; the others (iso3, Q, add_a, ratings) may be absent."""
 RATING_COLUMNS = (*IDENTITY, "edition", "edition_order", "pr_rating", "cl_rating", "status")
 
 
 class AnalysisError(FiwError, ValueError):
-    """Analysis cannot answer as asked: a missing column, an unknown edition or region."""
+    """Analysis cannot answer as asked: a missing column, an unknown edition or region.
+
+    `where` names the argument at fault as both faces spell it (`edition`, `from`, `to`,
+    `region`); the web answers 422, or 404 for `EditionNotFound`.
+    """
+
+    http_status = 422
+
+    def __init__(self, message: str, where: str | None = None, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
+        self.fix = fix
+
+
+class EditionNotFound(AnalysisError):
+    """The edition asked for is not in the frame (or has nothing before it to compare with)."""
+
+    http_status = 404
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -61,22 +82,44 @@ def _kind(frame: pd.DataFrame, what: str) -> pd.Series:
     return kind.astype("object")
 
 
+def _entities(
+    source: pd.DataFrame, columns: Sequence[str], optional: str, what: str, territories: bool
+) -> pd.DataFrame:
+    """A copy of `columns` (and `optional` where present) of `source`, countries only unless
+    `territories`, with kind checked and country_id, name and status typed."""
+    _require(source, columns, what)
+    extra = [optional] if optional in source.columns else []
+    frame = source.loc[:, [*columns, *extra]].copy()
+    frame["kind"] = _kind(frame, what)
+    if not territories:
+        frame = frame[frame["kind"] == "country"]
+    frame["country_id"] = frame["country_id"].astype(str)
+    frame["name"] = frame["name"].astype(str)
+    frame["status"] = _status(frame["status"])
+    return frame
+
+
+def _unique(frame: pd.DataFrame, edition: str, what: str, where: str) -> pd.DataFrame:
+    """`frame` renumbered, once no entity appears twice in an edition (column `edition`)."""
+    dupes = frame.duplicated(["country_id", edition], keep=False)
+    if dupes.any():
+        row = frame.loc[dupes].iloc[0]
+        raise AnalysisError(
+            f"{what}: {row['country_id']} appears more than once in "
+            + where.format(edition=row["edition"])
+        )
+    return frame.reset_index(drop=True)
+
+
 def scores_frame(scores: pd.DataFrame, territories: bool = False) -> pd.DataFrame:
     """The columns analysis needs from `ds.scores()`, typed, countries only unless `territories`.
 
     Raises AnalysisError naming any missing column or any duplicated (country_id, edition).
     """
     what = "scores frame"
-    _require(scores, SCORE_COLUMNS, what)
-    extra = ["iso3"] if "iso3" in scores.columns else []
-    frame = scores.loc[:, [*SCORE_COLUMNS, *extra]].copy()
-    frame["kind"] = _kind(frame, what)
-    if not territories:
-        frame = frame[frame["kind"] == "country"]
-    frame["country_id"] = frame["country_id"].astype(str)
-    frame["name"] = frame["name"].astype(str)
+    frame = _entities(scores, REQUIRED_SCORES, "iso3", what, territories)
     frame["region"] = frame["region"].astype("object")
-    numeric = ["edition", *INDICATORS, *SUBCATEGORIES, "pr", "cl", "total"]
+    numeric = ["edition", *INDICATORS, *SUBCATEGORIES, *AGGREGATE_COLUMNS]
     for column in numeric:
         values = pd.to_numeric(frame[column], errors="coerce")
         if values.isna().any():
@@ -86,14 +129,7 @@ def scores_frame(scores: pd.DataFrame, territories: bool = False) -> pd.DataFram
                 "expected an integer"
             )
         frame[column] = values.astype("int64")
-    frame["status"] = _status(frame["status"])
-    dupes = frame.duplicated(["country_id", "edition"], keep=False)
-    if dupes.any():
-        row = frame.loc[dupes].iloc[0]
-        raise AnalysisError(
-            f"{what}: {row['country_id']} appears more than once in the {row['edition']} edition"
-        )
-    return frame.reset_index(drop=True)
+    return _unique(frame, "edition", what, "the {edition} edition")
 
 
 def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFrame:
@@ -103,14 +139,7 @@ def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFr
     An optional `raw` column (cells published as more than a plain rating) is kept.
     """
     what = "ratings frame"
-    _require(ratings, RATING_COLUMNS, what)
-    extra = ["raw"] if "raw" in ratings.columns else []
-    frame = ratings.loc[:, [*RATING_COLUMNS, *extra]].copy()
-    frame["kind"] = _kind(frame, what)
-    if not territories:
-        frame = frame[frame["kind"] == "country"]
-    frame["country_id"] = frame["country_id"].astype(str)
-    frame["name"] = frame["name"].astype(str)
+    frame = _entities(ratings, RATING_COLUMNS, "raw", what, territories)
     frame["edition"] = frame["edition"].astype(str).str.strip()
     order = pd.to_numeric(frame["edition_order"], errors="coerce")
     if order.isna().any():
@@ -118,14 +147,7 @@ def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFr
     frame["edition_order"] = order.astype("int64")
     for column in ("pr_rating", "cl_rating"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    frame["status"] = _status(frame["status"])
-    dupes = frame.duplicated(["country_id", "edition_order"], keep=False)
-    if dupes.any():
-        row = frame.loc[dupes].iloc[0]
-        raise AnalysisError(
-            f"{what}: {row['country_id']} appears more than once in edition {row['edition']}"
-        )
-    return frame.reset_index(drop=True)
+    return _unique(frame, "edition_order", what, "edition {edition}")
 
 
 @dataclass(frozen=True)
@@ -146,11 +168,13 @@ def edition_refs(ratings: pd.DataFrame) -> tuple[EditionRef, ...]:
     return refs
 
 
-def resolve_edition(ratings: pd.DataFrame, edition: str | int) -> EditionRef:
+def resolve_edition(
+    ratings: pd.DataFrame, edition: str | int, where: str = "edition"
+) -> EditionRef:
     """Find an edition by its label ("Jan.-Feb. 1973", "1983-84", "2024") or its edition_order.
 
     A value equal to a label is a label (so 2024 is the 2024 edition); otherwise an integer is
-    an edition_order (1 = the 1973 edition).
+    an edition_order (1 = the 1973 edition). EditionNotFound names `where`, the argument.
     """
     refs = edition_refs(ratings)
     text = " ".join(str(edition).split())
@@ -172,4 +196,4 @@ def resolve_edition(ratings: pd.DataFrame, edition: str | int) -> EditionRef:
         known = f"labels {refs[0].label!r} … {refs[-1].label!r} or orders 1 … {refs[-1].order}"
     else:
         known = "none: the ratings frame is empty"
-    raise AnalysisError(f"no edition {edition!r} in the ratings history: expected {known}")
+    raise EditionNotFound(f"no edition {edition!r} in the ratings history: expected {known}", where)

@@ -6,24 +6,27 @@ them. An entity not rated in either of two editions is not compared.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from pydantic import model_serializer
 
 from fiw.analysis.frames import (
     STATUSES,
-    AnalysisError,
+    EditionNotFound,
     EditionRef,
     edition_refs,
     ratings_frame,
     resolve_edition,
 )
 from fiw.analysis.rounding import rounded_ratio
+from fiw.analysis.shape import Shaped
 
 
 @dataclass(frozen=True)
-class RatingChange:
+class RatingChange(Shaped):
     """One entity whose PR rating, CL rating or status moved since the previous edition."""
 
     country: str
@@ -40,7 +43,8 @@ class RatingChange:
         """Change of PR + CL ratings; negative is better (1 is the most free rating)."""
         return (self.pr_to + self.cl_to) - (self.pr_from + self.cl_from)
 
-    def to_dict(self) -> dict[str, Any]:
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "country": self.country,
             "id": self.id,
@@ -52,7 +56,7 @@ class RatingChange:
 
 
 @dataclass(frozen=True)
-class RatingChanges:
+class RatingChanges(Shaped):
     """Rating and status changes of one edition of the history against the previous one.
 
     `changes` holds every entity with a different PR rating, CL rating or status, sorted by
@@ -78,7 +82,8 @@ class RatingChanges:
     def status_changes(self) -> tuple[RatingChange, ...]:
         return tuple(c for c in self.changes if c.status_from != c.status_to)
 
-    def to_dict(self) -> dict[str, Any]:
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "edition": self.edition.label,
             "edition_order": self.edition.order,
@@ -92,7 +97,7 @@ class RatingChanges:
 
 
 @dataclass(frozen=True)
-class StatusShare:
+class StatusShare(Shaped):
     """How many entities were Free, Partly Free and Not Free in one edition of the history."""
 
     edition: EditionRef
@@ -109,7 +114,8 @@ class StatusShare:
             for s, n in self.counts.items()
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "edition": self.edition.label,
             "edition_order": self.edition.order,
@@ -175,7 +181,9 @@ def rating_changes(
     ref = resolve_edition(frame, edition)
     refs = {r.order: r for r in edition_refs(frame)}
     if ref.order - 1 not in refs:
-        raise AnalysisError(f"edition {ref.label!r} has no previous edition in the ratings history")
+        raise EditionNotFound(
+            f"edition {ref.label!r} has no previous edition in the ratings history", "edition"
+        )
     window = frame[frame["edition_order"].isin([ref.order - 1, ref.order])]
     paired = _paired(window)
     return _changes(paired, ref, refs[ref.order - 1], territories)
@@ -218,3 +226,10 @@ def status_distribution(
         StatusShare(refs[int(order)], {str(s): int(n) for s, n in row.items()})
         for order, row in table.items()
     )
+
+
+def status_counts(statuses: Iterable[str | None]) -> dict[str, int]:
+    """How many of `statuses` are each status, best first (`StatusShare.counts`' shape);
+    None (not rated) is not counted."""
+    found = list(statuses)
+    return {status: found.count(status) for status in STATUSES}

@@ -6,44 +6,38 @@ Rankings are sorted by size (largest first), then name, then id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from fiw.analysis.changes import TotalChange
 from fiw.analysis.frames import (
     STATUSES,
     AnalysisError,
+    EditionNotFound,
     EditionRef,
     ratings_frame,
     resolve_edition,
     scores_frame,
 )
+from fiw.analysis.shape import From, Hidden, Moved, Shaped, To
 
 
 @dataclass(frozen=True)
-class SpanChanges:
+class SpanChanges(Shaped):
     """Total-score change of every entity scored in both `start` and `end` editions."""
 
-    start: int
-    end: int
-    territories: bool
+    start: Annotated[int, From]
+    end: Annotated[int, To]
+    territories: Annotated[bool, Hidden]
     gains: tuple[TotalChange, ...]
     declines: tuple[TotalChange, ...]
     unchanged: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "from": self.start,
-            "to": self.end,
-            "gains": [c.to_dict() for c in self.gains],
-            "declines": [c.to_dict() for c in self.declines],
-            "unchanged": self.unchanged,
-        }
-
 
 @dataclass(frozen=True)
-class DeclineRun:
+class DeclineRun(Moved):
     """An entity's longest run of consecutive editions in which its total fell.
 
     `first` is the first edition that declined, `last` the last; `before` is the total in the
@@ -53,29 +47,16 @@ class DeclineRun:
 
     country: str
     id: str
-    length: int
+    length: Annotated[int, Field(serialization_alias="editions")]
     first: int
     last: int
-    before: int
-    after: int
+    before: Annotated[int, From]
+    after: Annotated[int, To]
     ongoing: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "country": self.country,
-            "id": self.id,
-            "editions": self.length,
-            "first": self.first,
-            "last": self.last,
-            "from": self.before,
-            "to": self.after,
-            "change": self.after - self.before,
-            "ongoing": self.ongoing,
-        }
 
 
 @dataclass(frozen=True)
-class Transitions:
+class Transitions(Shaped):
     """A from → to matrix of statuses between two editions of the ratings history.
 
     `matrix[a][b]` counts entities with status a in `start` and b in `end`; `countries[a][b]`
@@ -90,7 +71,9 @@ class Transitions:
     only_in_start: tuple[str, ...]
     only_in_end: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
+        """The JSON: each end as its label and order, and the statuses in order."""
         return {
             "from": self.start.label,
             "from_order": self.start.order,
@@ -131,12 +114,14 @@ def span_changes(
     """
     frame = scores_frame(scores, territories)
     editions = set(int(e) for e in frame["edition"].unique())
-    for edition in (start, end):
+    for edition, where in ((start, "from"), (end, "to")):
         if edition not in editions:
             shown = f"{min(editions)}–{max(editions)}" if editions else "none"
-            raise AnalysisError(f"no scores for the {edition} edition (editions: {shown})")
+            raise EditionNotFound(f"no scores for the {edition} edition (editions: {shown})", where)
     if start >= end:
-        raise AnalysisError(f"the span must run forward: {start} is not before {end}")
+        raise AnalysisError(
+            f"the span must run forward: from = {start} is not before to = {end}", "from"
+        )
     if country_id is not None:
         frame = frame[frame["country_id"] == country_id]
     first = frame.loc[frame["edition"] == start, ["country_id", "total"]]
@@ -212,7 +197,7 @@ def transitions(
 ) -> Transitions:
     """Status transitions between two editions of the ratings history (label or edition_order)."""
     frame = ratings_frame(ratings, territories)
-    first, last = resolve_edition(frame, start), resolve_edition(frame, end)
+    first, last = resolve_edition(frame, start, "from"), resolve_edition(frame, end, "to")
     rated = frame.dropna(subset=["status"])
     before = rated.loc[rated["edition_order"] == first.order, ["country_id", "name", "status"]]
     after = rated.loc[rated["edition_order"] == last.order, ["country_id", "name", "status"]]
@@ -238,14 +223,17 @@ def transitions(
 
 
 @dataclass(frozen=True)
-class LongRun:
+class LongRun(Shaped):
     """The long run over a span of editions: largest gains and declines, longest decline runs."""
 
     span: SpanChanges
     runs: tuple[DeclineRun, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.span.to_dict(), "decline_runs": [r.to_dict() for r in self.runs]}
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The JSON: the span's keys, then `decline_runs`."""
+        fields = handler(self)
+        return {**fields["span"], "decline_runs": fields["runs"]}
 
 
 def long_run(

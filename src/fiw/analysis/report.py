@@ -245,6 +245,14 @@ ones, a page of the explorer:
 Commands read the database of `--database` / `FIW_DATABASE_URL` (see [store.md](store.md));
 `--json` prints one JSON object; list endpoints also answer `?format=csv`.
 
+Each result is a frozen dataclass (`TotalChange`, `EditionChanges`, `TrendPoint`,
+`StatusShare`, `DeclineRun`, …) that pydantic serialises as it is (`fiw.analysis.shape`), so a
+concept has one JSON shape on every face: `--json`, the API and the pages' `.json` twins. A
+change is `{{"country", "id", "from", "to", "change"}}` (in Python `before`, `after` and the
+computed `change`); counts by status are `{{"Free": n, "Partly Free": n, "Not Free": n}}`.
+Errors are `AnalysisError` (a `fiw.errors.FiwError`; `EditionNotFound` for an edition that is
+not there) naming the argument at fault (`edition`, `from`, `to`, `region`).
+
 ## How changes are counted
 
 - Each entity's **total** score is compared with its total in the previous edition of the same

@@ -8,9 +8,10 @@ and PostgreSQL, so the output never depends on floating-point summation order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import Field, model_serializer
 
 from fiw.analysis.frames import SUBCATEGORIES, AnalysisError, scores_frame
 from fiw.analysis.regions import (
@@ -20,13 +21,14 @@ from fiw.analysis.regions import (
     unconfirmed_regions,
 )
 from fiw.analysis.rounding import rounded_ratio
+from fiw.analysis.shape import Shaped
 
 GLOBAL = "Global"
 MEASURES: tuple[str, ...] = ("total", "pr", "cl", *SUBCATEGORIES)
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(Shaped):
     """Averages of one region (or "Global") in one edition, over `entities` entities."""
 
     edition: int
@@ -34,7 +36,8 @@ class TrendPoint:
     entities: int
     averages: dict[str, float]
 
-    def to_dict(self) -> dict[str, Any]:
+    @model_serializer(mode="plain")
+    def _shape(self) -> dict[str, Any]:
         return {
             "edition": self.edition,
             "region": self.region,
@@ -44,22 +47,14 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
-class Trends:
+class Trends(Shaped):
     """Average scores per edition and region. Points are sorted by region, then edition;
     "Global" comes first. `unconfirmed` names entities whose earlier region is unconfirmed."""
 
     territories: bool
     regions: RegionMode
+    unconfirmed: Annotated[tuple[str, ...], Field(serialization_alias="unconfirmed_regions")]
     points: tuple[TrendPoint, ...]
-    unconfirmed: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "territories": self.territories,
-            "regions": self.regions,
-            "unconfirmed_regions": list(self.unconfirmed),
-            "points": [p.to_dict() for p in self.points],
-        }
 
     def series(self, region: str = GLOBAL, measure: str = "total") -> list[tuple[int, float]]:
         """(edition, average) pairs of one region and measure, for charts."""
@@ -78,7 +73,9 @@ def trends(
     `fiw.analysis.regions`); `region` keeps only that region (or "Global").
     """
     if regions not in REGION_MODES:
-        raise AnalysisError(f"regions {regions!r}: expected one of {', '.join(REGION_MODES)}")
+        raise AnalysisError(
+            f"regions {regions!r}: expected one of {', '.join(REGION_MODES)}", "regions"
+        )
     frame = scores_frame(scores, territories)
     if regions == "historical":
         frame["region"] = regions_at_the_time(frame)
@@ -88,7 +85,7 @@ def trends(
         match = [r for r in [GLOBAL, *known] if r.casefold() == region.strip().casefold()]
         if not match:
             raise AnalysisError(
-                f"no region {region!r}: expected {GLOBAL} or one of {', '.join(known)}"
+                f"no region {region!r}: expected {GLOBAL} or one of {', '.join(known)}", "region"
             )
         region = match[0]
     measures = list(MEASURES)
@@ -115,4 +112,4 @@ def trends(
     if regions == "historical":
         names = set(frame["name"])
         unconfirmed = tuple(s.name for s in unconfirmed_regions() if s.name in names)
-    return Trends(territories, regions, tuple(points), unconfirmed)
+    return Trends(territories, regions, unconfirmed, tuple(points))

@@ -14,20 +14,22 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
 
+from fiw.methodology import Status
 from fiw.settings import Settings
 from fiw.web import errors
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.queries import status_slug
 from fiw.web.snapshot import Snapshot
 from fiw.web.views import (
-    analysis,
     assessments,
+    changes,
     compare,
     countries,
     country,
     home,
     methodology,
     search,
+    trends,
 )
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def templates() -> Environment:
     return env
 
 
-def open_dataset(settings: Settings) -> Snapshot:
+def open_snapshot(settings: Settings) -> Snapshot:
     """The data to serve: the store at settings.database_url, read once into memory."""
     import fiw
 
@@ -68,12 +70,12 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.data = data if data is not None else open_dataset(settings)
+    app.state.data = data if data is not None else open_snapshot(settings)
     app.state.templates = templates()
     errors.install(app)
-    for module in (home, countries, country, compare, methodology, assessments, search):
+    views = (home, countries, country, compare, methodology, assessments, search, changes, trends)
+    for module in views:
         app.include_router(module.router)
-    analysis.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_api_route("/api/docs", _api_docs, include_in_schema=False, methods=["GET"])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -108,7 +110,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         values = {
             "format": ["json", "csv"],
             "kind": ["country", "territory"],
-            "status": ["Free", "Partly Free", "Not Free", "F", "PF", "NF"],
+            "status": [s.value for s in Status] + [s.short for s in Status],
             "region": list(data.regions),
             "indicator": list(search.SECTIONS),
         }

@@ -59,6 +59,18 @@ def _x_labels(labels: Sequence[str], every: int) -> list[str]:
     return out
 
 
+def _legend(series: Sequence[Series], char_width: int, gap: int) -> list[str]:
+    """A colour key and the name of each series, left to right along the bottom."""
+    out, lx = [], LEFT
+    for s in series:
+        out.append(
+            f'<rect class="key {s.css}" x="{lx}" y="{HEIGHT - 12}" width="10" height="10"/>'
+            f'<text class="legend" x="{lx + 14}" y="{HEIGHT - 3}">{escape(s.name)}</text>'
+        )
+        lx += 16 + char_width * len(s.name) + gap
+    return out
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -92,14 +104,7 @@ def line_chart(
             for point in run:
                 cx, cy = point.split(",")
                 body.append(f'<circle class="dot {s.css}" cx="{cx}" cy="{cy}" r="2.5"/>')
-    # the legend: a text label for each line
-    lx = LEFT
-    for s in series:
-        body.append(
-            f'<rect class="key {s.css}" x="{lx}" y="{HEIGHT - 12}" width="10" height="10"/>'
-            f'<text class="legend" x="{lx + 14}" y="{HEIGHT - 3}">{escape(s.name)}</text>'
-        )
-        lx += 16 + 8 * len(s.name) + 12
+    body += _legend(series, char_width=8, gap=12)  # a text label for each line
     desc = "; ".join(
         f"{s.name}: "
         + ", ".join(
@@ -139,12 +144,6 @@ def stacked_bars(
             )
             base += v
     body += _x_labels(labels, max(1, n // 8))
-    lx = LEFT
-    for layer in layers:
-        body.append(
-            f'<rect class="key {layer.css}" x="{lx}" y="{HEIGHT - 12}" width="10" height="10"/>'
-            f'<text class="legend" x="{lx + 14}" y="{HEIGHT - 3}">{escape(layer.name)}</text>'
-        )
-        lx += 16 + 7 * len(layer.name) + 14
+    body += _legend(layers, char_width=7, gap=14)
     desc = f"{len(labels)} editions from {labels[0]} to {labels[-1]}" if labels else "no data"
     return _frame(title, desc, body, chart_id)

@@ -1,30 +1,29 @@
-"""One error shape for the API and the JSON twins: {"error": {"status": 404, "message": "…"}}.
+"""The web app's one error boundary: every `FiwError` (the library's and the views' own), every
+HTTP error and every request validation failure answers in one shape.
 
-HTML pages get the same status and message in a page of their own.
+API paths and the .json/.csv twins get `{"error": {"status": 404, "message": "…", "where":
+"edition"}}`; HTML pages get the same status and message in a page of their own. The status
+is the error's `http_status`; `where` names the parameter at fault.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from fiw.analysis.shape import json_of
+from fiw.errors import FiwError, NotFoundError
+from fiw.web.render import ErrorBody, ErrorDetail
 
-class NotFound(HTTPException):
+
+class NotFound(NotFoundError):
     """An unknown country, edition or page: a 404 with a message saying what was not found."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(404, message)
-
-
-class BadParameter(HTTPException):
-    """A request parameter with a value the endpoint cannot use: a 422 naming it."""
-
-    def __init__(self, name: str, value: object, expected: str) -> None:
-        super().__init__(422, f"{name} = {value!r}: expected {expected}")
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 def wants_json(request: Request) -> bool:
@@ -33,31 +32,36 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path.endswith((".json", ".csv"))
 
 
-def error_body(status: int, message: str) -> dict[str, Any]:
-    return {"error": {"status": status, "message": message}}
-
-
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(
+    request: Request, status: int, message: str, where: str | None = None
+) -> Response:
     """The error as JSON for API clients, or as an HTML page for people."""
     if wants_json(request):
-        return JSONResponse(error_body(status, message), status_code=status)
+        body = ErrorBody(ErrorDetail(status, message, where))
+        return JSONResponse(json_of(body), status_code=status)
     env = request.app.state.templates
     html = env.get_template("error.html").render(status=status, message=message)
     return HTMLResponse(html, status_code=status)
 
 
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
+def _validation_error(exc: RequestValidationError) -> tuple[str, str | None]:
+    """The message of a failed validation, and the first parameter it names."""
+    parts, names = [], []
     for err in exc.errors():
         where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path"))
+        names.append(where)
         value = err.get("input")
         shown = f" (got {value!r})" if value is not None and not isinstance(value, dict) else ""
         parts.append(f"{where}: {err.get('msg', 'invalid')}{shown}")
-    return "; ".join(parts) or "invalid request"
+    return "; ".join(parts) or "invalid request", next((n for n in names if n), None)
 
 
 def install(app: FastAPI) -> None:
-    """Route every HTTP error and validation failure through `error_response`."""
+    """Map `FiwError`, HTTP errors and validation failures, once each, to `error_response`."""
+
+    async def fiw_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FiwError)
+        return error_response(request, exc.http_status, exc.detail(), exc.where)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -73,7 +77,8 @@ def install(app: FastAPI) -> None:
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return error_response(request, 422, _validation_message(exc))
+        return error_response(request, 422, *_validation_error(exc))
 
+    app.add_exception_handler(FiwError, fiw_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

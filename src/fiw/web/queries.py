@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from fiw.errors import ParameterError, UnknownCountry
 from fiw.methodology import Status
-from fiw.web.errors import BadParameter, NotFound
-from fiw.web.snapshot import CountryInfo, Frames, Snapshot, UnknownCountry
+from fiw.web.errors import NotFound
+from fiw.web.snapshot import CountryInfo, Frames, Snapshot
 
 KINDS = ("country", "territory")
 
@@ -16,17 +17,12 @@ def snapshot(request: Request) -> Snapshot:
     return data
 
 
-def dataset(request: Request) -> Frames:
-    """The served scores and ratings as DataFrames (read once per process)."""
+def frames(request: Request) -> Frames:
+    """The served scores and ratings as DataFrames (read once per process), for `fiw.analysis`."""
     return snapshot(request).frames
 
 
-def catalog(request: Request) -> Snapshot:
-    """The editions and regions held (`.editions`, `.regions`, `.latest`, `.previous()`)."""
-    return snapshot(request)
-
-
-def check_edition(request: Request, edition: int | None) -> int:
+def check_edition(request: Request, edition: int | None, where: str = "edition") -> int:
     """The scored edition asked for (the latest when None); 404 when no scores exist for it."""
     snap = snapshot(request)
     if edition is None:
@@ -34,17 +30,20 @@ def check_edition(request: Request, edition: int | None) -> int:
     if edition not in snap.by_edition:
         raise NotFound(
             f"no scores for the {edition} edition: fiw holds indicator scores for editions "
-            f"{snap.editions[0]}-{snap.editions[-1]}"
+            f"{snap.editions[0]}-{snap.editions[-1]}",
+            where,
         )
     return edition
 
 
-def find_country(request: Request, key: str) -> CountryInfo:
-    """The country by id, ISO3 or name; 404 naming the key when unknown."""
+def find_country(request: Request, key: str, where: str = "key") -> CountryInfo:
+    """The country by id, ISO3 or name; UnknownCountry (404) naming the key and the parameter
+    (`where`) when unknown."""
     try:
         return snapshot(request).country(key)
     except UnknownCountry as exc:
-        raise NotFound(str(exc)) from None
+        exc.where = where
+        raise
 
 
 def parse_status(value: str | None) -> str | None:
@@ -54,16 +53,16 @@ def parse_status(value: str | None) -> str | None:
     try:
         return Status.parse(value).value
     except ValueError:
-        raise BadParameter(
-            "status", value, "Free, Partly Free or Not Free (or F, PF, NF)"
-        ) from None
+        names = ", ".join(s.value for s in Status)
+        shorts = ", ".join(s.short for s in Status)
+        raise ParameterError("status", value, f"{names} (or {shorts})") from None
 
 
 def parse_kind(value: str | None) -> str | None:
     if not value:
         return None
     if value.lower() not in KINDS:
-        raise BadParameter("kind", value, "country or territory")
+        raise ParameterError("kind", value, "country or territory")
     return value.lower()
 
 
@@ -74,13 +73,13 @@ def parse_region(request: Request, value: str | None) -> str | None:
     for region in regions:
         if region.lower() == value.lower():
             return region
-    raise BadParameter("region", value, "one of " + ", ".join(regions))
+    raise ParameterError("region", value, "one of " + ", ".join(regions))
 
 
 def parse_format(value: str | None) -> None:
     """`?format=` of list endpoints: json (the default) or csv."""
     if value not in (None, "json", "csv"):
-        raise BadParameter("format", value, "json or csv")
+        raise ParameterError("format", value, "json or csv")
 
 
 def status_slug(status: str | None) -> str:

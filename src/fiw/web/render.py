@@ -5,30 +5,35 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict
+
+from fiw.analysis.shape import adapter
 
 Format = Literal["html", "json", "csv"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class PageContext(BaseModel):
-    """Base of every page's typed context: what the template shows and the .json twin returns."""
+@dataclass(frozen=True)
+class PageContext:
+    """Base of every page's context, a frozen dataclass: the template's one input (`page`) and,
+    serialised by pydantic, the page's .json twin."""
 
-    model_config = ConfigDict(frozen=True)
 
-
-class ErrorDetail(BaseModel):
+@dataclass(frozen=True)
+class ErrorDetail:
     status: int
     message: str
+    where: str | None = None  # the parameter (or path segment) at fault, where one is
 
 
-class ErrorBody(BaseModel):
-    """The one error shape: {"error": {"status": 404, "message": "…"}}."""
+@dataclass(frozen=True)
+class ErrorBody:
+    """The one error shape: {"error": {"status": 404, "message": "…", "where": "edition"}}."""
 
     error: ErrorDetail
 
@@ -78,20 +83,14 @@ def page(router: APIRouter, path: str, *, csv: bool = False) -> Callable[[F], F]
     return register
 
 
-def _plain(value: object) -> object:
-    """orjson's fallback: pydantic models inside lists and dicts."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def json_response(model: BaseModel | list[Any] | dict[str, Any], status: int = 200) -> Response:
-    """Compact UTF-8 JSON of a context (pydantic) or of plain rows (orjson): both in Rust."""
-    body = (
-        model.model_dump_json().encode()
-        if isinstance(model, BaseModel)
-        else orjson.dumps(model, default=_plain)
-    )
+def json_response(value: object, status: int = 200, kind: Any = None) -> Response:
+    """Compact UTF-8 JSON, both ways in Rust: plain rows (lists and dicts of plain values) by
+    orjson; anything else (a context, a library dataclass) by pydantic as type `kind` (its own
+    type when None), with aliased keys (`from`, `to`) and computed fields (`change`)."""
+    if kind is None and isinstance(value, list | dict):
+        body = orjson.dumps(value)
+    else:
+        body = adapter(type(value) if kind is None else kind).dump_json(value, by_alias=True)
     return Response(body, status_code=status, media_type="application/json")
 
 

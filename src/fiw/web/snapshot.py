@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from fiw.methodology import Status
+from fiw.analysis import previous_totals
+from fiw.errors import UnknownCountry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,32 +24,10 @@ if TYPE_CHECKING:
     from fiw.store.dataset import Dataset
 
 Row = dict[str, Any]
+"""An assessment row (keys `fiw.methodology.SCORE_COLUMNS`, as `ds.scores()` has them) or a
+rating row (the columns of `ds.ratings()`, and `year`)."""
 T = TypeVar("T")
-
-INDICATORS = tuple(
-    f"{cat}{n}"
-    for cat, count in (("A", 3), ("B", 4), ("C", 3), ("D", 4), ("E", 3), ("F", 4), ("G", 4))
-    for n in range(1, count + 1)
-)
-SUBTOTALS = ("A", "B", "C", "D", "E", "F", "G")
-# Keys of an assessment row (`Snapshot.scores()`), in order: the store's `scores()` columns.
-SCORE_COLUMNS = (
-    "country_id", "iso3", "name", "kind", "region", "edition",
-    *INDICATORS,
-    "Q", "add_a",
-    *SUBTOTALS,
-    "pr", "cl", "total", "pr_rating", "cl_rating", "status",
-)  # fmt: skip
-# Keys of a rating row (`Snapshot.ratings_of()`): the store's `ratings()` columns and the year.
-RATING_COLUMNS = (
-    "country_id", "iso3", "name", "kind", "edition", "edition_order", "year", "period",
-    "pr_rating", "cl_rating", "status", "raw", "status_rule",
-)  # fmt: skip
 REPORT_CACHE = 256
-
-
-class UnknownCountry(LookupError):
-    """No country or territory has the id, ISO3 code or name asked for."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +120,13 @@ class Snapshot:
         self.countries = dict(sorted(self.countries.items(), key=lambda kv: kv[1].name))
         self._by_iso3 = {c.iso3: c for c in self.countries.values() if c.iso3}
         self._with_changes: dict[int, list[Row]] = {}
+        earlier = previous_totals(self.frames.scores())
+        self._previous = {
+            (cid, edition): (total, status, change)
+            for cid, edition, total, status, change in zip(
+                *(earlier[c].tolist() for c in earlier.columns), strict=True
+            )
+        }
         self._reports: OrderedDict[tuple[str, int], Report | None] = OrderedDict()
         self._lock = threading.Lock()
         self._memo: dict[tuple[str, str], Any] = {}
@@ -160,20 +146,19 @@ class Snapshot:
         return next((e for e in self.all_editions if e.year == year), None)
 
     def country(self, key: str) -> CountryInfo:
-        """By id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use; UnknownCountry if none."""
+        """By id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use; UnknownCountry (a
+        `fiw.errors.NotFoundError`) if none."""
         found = self.countries.get(key) or self._by_iso3.get(key.upper())
         if found is not None:
             return found
-        from fiw.store.errors import CountryNotFound
-
         try:
             handle = self.store.country(key)
-        except CountryNotFound:
+        except UnknownCountry:
             raise UnknownCountry(
-                f"no country or territory has the id, ISO3 code or name {key!r}"
+                key, f"no country or territory has the id, ISO3 code or name {key!r}"
             ) from None
         if handle.id not in self.countries:
-            raise UnknownCountry(f"{handle.name} has no ratings or scores in this database")
+            raise UnknownCountry(key, f"{handle.name} has no ratings or scores in this database")
         return self.countries[handle.id]
 
     # --- rows -------------------------------------------------------------------------------
@@ -186,7 +171,7 @@ class Snapshot:
         kind: str | None = None,
         country: str | None = None,
     ) -> list[Row]:
-        """Assessment rows (SCORE_COLUMNS), by edition then name, filtered (exact values)."""
+        """Assessment rows (`SCORE_COLUMNS`), by edition then name, filtered (exact values)."""
         if country is not None:
             rows = self.by_country.get(country, [])
             if edition is not None:
@@ -206,37 +191,31 @@ class Snapshot:
         ]
 
     def with_changes(self, edition: int) -> list[Row]:
-        """Rows of `edition` with `previous_total`, `previous_status` and `change` (computed
-        once per edition)."""
+        """Rows of `edition` with `previous_total`, `previous_status` and `change` against the
+        edition before (`fiw.analysis.previous_totals`; None where not scored then)."""
         found = self._with_changes.get(edition)
         if found is None:
-            prev = self.previous(edition)
-            before = {r["country_id"]: r for r in self.by_edition.get(prev, [])} if prev else {}
-            found = []
-            for row in self.by_edition[edition]:
-                old = before.get(row["country_id"])
-                found.append(
-                    {
-                        **row,
-                        "previous_total": old["total"] if old else None,
-                        "previous_status": old["status"] if old else None,
-                        "change": row["total"] - old["total"] if old else None,
-                    }
-                )
+            none = (None, None, None)
+            found = [
+                {
+                    **row,
+                    **dict(
+                        zip(
+                            ("previous_total", "previous_status", "change"),
+                            self._previous.get((row["country_id"], edition), none),
+                            strict=True,
+                        )
+                    ),
+                }
+                for row in self.by_edition[edition]
+            ]
             self._with_changes[edition] = found
         return found
 
     def ratings_of(self, country_id: str) -> list[Row]:
-        """A country's ratings since the 1973 edition (RATING_COLUMNS), oldest first."""
+        """A country's ratings since the 1973 edition (`ds.ratings()` rows, and `year`), oldest
+        first."""
         return self.ratings_by_country.get(country_id, [])
-
-    def status_counts(self) -> list[tuple[EditionInfo, dict[str, int]]]:
-        """Free / Partly Free / Not Free counts of every edition since 1973."""
-        out = []
-        for info in self.all_editions:
-            rows = self.ratings_by_order.get(info.order or -1, [])
-            out.append((info, count_statuses([r["status"] for r in rows])))
-        return out
 
     def memo(self, key: tuple[str, str], build: Callable[[], T]) -> T:
         """`build()` once per key and process (views keep derived values here)."""
@@ -261,12 +240,3 @@ class Snapshot:
             while len(self._reports) > REPORT_CACHE:
                 self._reports.popitem(last=False)
         return found
-
-
-def count_statuses(statuses: list[str | None]) -> dict[str, int]:
-    """{"free", "partly_free", "not_free"} counts of a list of statuses."""
-    return {
-        "free": statuses.count(Status.FREE.value),
-        "partly_free": statuses.count(Status.PARTLY_FREE.value),
-        "not_free": statuses.count(Status.NOT_FREE.value),
-    }

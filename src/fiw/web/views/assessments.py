@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import make_dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, create_model
 
+from fiw.methodology import SCORE_COLUMNS, load_index
 from fiw.web.queries import (
     check_edition,
     find_country,
@@ -18,25 +19,37 @@ from fiw.web.queries import (
     snapshot,
 )
 from fiw.web.render import CSV_RESPONSE, csv_response, json_response, page_format
-from fiw.web.snapshot import INDICATORS, SCORE_COLUMNS, SUBTOTALS
 
 router = APIRouter()
 
-_fields: dict[str, Any] = {
-    "country_id": (str, ...), "iso3": (str | None, ...), "name": (str, ...),
-    "kind": (str, ...), "region": (str, ...), "edition": (int, ...),
-    **{code: (int, ...) for code in INDICATORS},
-    "Q": (int, ...), "add_a": (int | None, ...),
-    **{code: (int, ...) for code in SUBTOTALS},
-    "pr": (int, ...), "cl": (int, ...), "total": (int, ...),
-    "pr_rating": (int, ...), "cl_rating": (int, ...), "status": (str, ...),
-}  # fmt: skip
-Assessment: type[BaseModel] = create_model("Assessment", **_fields)  # SCORE_COLUMNS
+TEXT = frozenset(SCORE_COLUMNS[: SCORE_COLUMNS.index("edition")]) | {"status"}
+NULLABLE = frozenset(
+    {"iso3"}
+    | {
+        column
+        for column in SCORE_COLUMNS
+        for d in load_index("fiw").discretionary
+        if d.last is not None and column.lower() == d.code.lower()
+    }
+)
+
+
+def _type(column: str) -> Any:
+    """A column's type: identity and status are text, scores whole numbers; iso3 and the
+    discretionary questions no longer asked (Add A) may be empty."""
+    kind: Any = str if column in TEXT else int
+    return kind | None if column in NULLABLE else kind
+
+
+Assessment: type = make_dataclass(
+    "Assessment", [(column, _type(column)) for column in SCORE_COLUMNS], frozen=True
+)
+"""An assessment row as the API documents it: `fiw.methodology.SCORE_COLUMNS`, in order."""
 
 
 @router.get(
     "/api/v1/assessments",
-    response_model=list[Assessment],
+    response_model=list[Assessment],  # type: ignore[valid-type]  # built from SCORE_COLUMNS
     responses=CSV_RESPONSE,
     tags=["assessments"],
 )
@@ -57,7 +70,7 @@ async def assessments(
         region=parse_region(request, region),
         status=parse_status(status),
         kind=parse_kind(kind),
-        country=find_country(request, country).id if country else None,
+        country=find_country(request, country, "country").id if country else None,
     )
     if page_format(request) == "csv":
         label = f"-{edition}" if edition else ""

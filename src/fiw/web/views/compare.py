@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
 
-from fiw.methodology import load_index
+from fiw.errors import ParameterError
+from fiw.methodology import TOTAL_MAX, load_index
 from fiw.web import charts
-from fiw.web.errors import BadParameter
 from fiw.web.queries import check_edition, find_country, snapshot
 from fiw.web.render import PageContext, page, respond
-from fiw.web.views.country import CountryView
+from fiw.web.snapshot import CountryInfo
 
 router = APIRouter()
 MIN_COUNTRIES, MAX_COUNTRIES = 2, 6
 
 
-class ComparedCountry(BaseModel):
-    country: CountryView
+@dataclass(frozen=True)
+class ComparedCountry:
+    country: CountryInfo
     css: str  # c1 … c6: its colour in the charts
     scored: bool  # whether it has scores in the edition compared
     status: str | None
@@ -32,7 +33,8 @@ class ComparedCountry(BaseModel):
     cl_rating: int | None
 
 
-class CompareRow(BaseModel):
+@dataclass(frozen=True)
+class CompareRow:
     """One line of the side-by-side table: a subcategory, aggregate or indicator."""
 
     code: str
@@ -41,11 +43,13 @@ class CompareRow(BaseModel):
     values: list[int | None]  # one per country, in the order of `countries`
 
 
-class Series(BaseModel):
+@dataclass(frozen=True)
+class Series:
     country_id: str
     totals: list[int | None]  # one per edition of `editions_over_time`
 
 
+@dataclass(frozen=True)
 class ComparePage(PageContext):
     edition: int
     editions: list[int]
@@ -54,6 +58,7 @@ class ComparePage(PageContext):
     indicators: list[CompareRow]  # A1 … G4
     editions_over_time: list[int]
     over_time: list[Series]
+    choices: list[CountryInfo]  # what the form offers: every country or territory with scores
 
 
 def compare_page(request: Request, keys: list[str], edition: int | None) -> ComparePage:
@@ -62,11 +67,11 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
     edition = check_edition(request, edition)
     found = []
     for key in keys:
-        country = find_country(request, key)
+        country = find_country(request, key, "c")
         if country not in found:
             found.append(country)
     if found and not MIN_COUNTRIES <= len(found) <= MAX_COUNTRIES:
-        raise BadParameter(
+        raise ParameterError(
             "c", keys, f"{MIN_COUNTRIES} to {MAX_COUNTRIES} different countries or territories"
         )
     rows = [
@@ -75,7 +80,7 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
     ]
     compared = [
         ComparedCountry(
-            country=CountryView(id=c.id, iso3=c.iso3, name=c.name, kind=c.kind, region=c.region),
+            country=c,
             css=f"c{i + 1}", scored=row is not None,
             **{k: row[k] if row else None
                for k in ("status", "total", "pr", "cl", "pr_rating", "cl_rating")},
@@ -90,11 +95,8 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
         )
 
     subcategories = [line(c.code, c.name, c.max, c.code) for c in rules.categories]
-    subcategories += [
-        line("PR", "Political Rights", 40, "pr"),
-        line("CL", "Civil Liberties", 60, "cl"),
-        line("Total", "Total", 100, "total"),
-    ]
+    subcategories += [line(a.code, a.name, a.max, a.code.lower()) for a in rules.aggregates]
+    subcategories.append(line("Total", "Total", rules.total_max, "total"))
     indicators = []
     for ind in rules.indicators:
         question = ind.question(edition)
@@ -109,6 +111,7 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
         edition=edition, editions=list(snap.editions), countries=compared,
         subcategories=subcategories, indicators=indicators,
         editions_over_time=list(snap.editions), over_time=over_time,
+        choices=[c for c in snap.countries.values() if c.id in snap.by_country],
     )  # fmt: skip
 
 
@@ -120,8 +123,7 @@ async def compare(
 ) -> Response:
     """Two to six countries or territories side by side (`?c=kazakhstan&c=kyrgyzstan`)."""
     keys = [k.strip() for k in c if k.strip()]
-    snap = snapshot(request)
-    canonical = [find_country(request, k).id for k in keys]
+    canonical = [find_country(request, k, "c").id for k in keys]
     if canonical != c:  # ISO3 codes, names or blanks: send to the canonical address
         query = [("c", k) for k in canonical] + ([("edition", str(edition))] if edition else [])
         suffix = ".json" if request.url.path.endswith(".json") else ""
@@ -135,8 +137,7 @@ async def compare(
             charts.Series(x.country.name, x.css, s.totals)
             for x, s in zip(ctx.countries, ctx.over_time, strict=True)
         ],
-        low=0, high=100, ticks=[0, 20, 40, 60, 80, 100],
+        low=0, high=TOTAL_MAX, ticks=list(range(0, TOTAL_MAX + 1, TOTAL_MAX // 5)),
     ) if ctx.countries else None  # fmt: skip
-    choices = [(x.id, x.name) for x in snap.countries.values() if x.id in snap.by_country]
-    return respond(request, "compare.html", ctx, chart=chart, choices=choices,
+    return respond(request, "compare.html", ctx, chart=chart,
                    slots=MAX_COUNTRIES)  # fmt: skip

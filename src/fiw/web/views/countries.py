@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from pydantic import BaseModel
 
-from fiw.web.errors import BadParameter
+from fiw.errors import ParameterError
+from fiw.methodology import STATUSES
 from fiw.web.queries import (
     check_edition,
     parse_format,
@@ -27,7 +28,7 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import Snapshot
+from fiw.web.snapshot import CountryInfo, Snapshot
 
 router = APIRouter()
 
@@ -43,10 +44,11 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "status": ("Status", False),
     "change": ("Change", True),
 }
-STATUS_ORDER = {"Free": 0, "Partly Free": 1, "Not Free": 2}
+STATUS_ORDER = {status: i for i, status in enumerate(STATUSES)}
 
 
-class CountryRow(BaseModel):
+@dataclass(frozen=True)
+class CountryRow:
     country_id: str
     iso3: str | None
     name: str
@@ -62,10 +64,11 @@ class CountryRow(BaseModel):
     change: int | None
 
 
-ROW_KEYS = tuple(CountryRow.model_fields)
+ROW_KEYS = tuple(f.name for f in fields(CountryRow))
 
 
-class Filters(BaseModel):
+@dataclass(frozen=True)
+class Filters:
     region: str | None
     status: str | None
     kind: str | None
@@ -74,10 +77,12 @@ class Filters(BaseModel):
     order: str
 
 
+@dataclass(frozen=True)
 class CountriesPage(PageContext):
     edition: int
     editions: list[int]
     regions: list[str]
+    statuses: tuple[str, ...]  # the status filter's choices, best first
     filters: Filters
     count: int
     rows: list[CountryRow]
@@ -87,7 +92,7 @@ def _sort_key(column: str) -> Any:
     def key(row: CountryRow) -> tuple[Any, ...]:
         value = getattr(row, column)
         if column == "status":
-            value = STATUS_ORDER.get(value or "", 3)
+            value = STATUS_ORDER.get(value or "", len(STATUS_ORDER))
         missing = value is None
         return (missing, value if not missing else 0, row.name)
 
@@ -98,10 +103,7 @@ def edition_rows(snap: Snapshot, edition: int) -> list[CountryRow]:
     """The table's rows of an edition, built once per process."""
 
     def build() -> list[CountryRow]:
-        return [
-            CountryRow.model_construct(**{k: r[k] for k in ROW_KEYS})
-            for r in snap.with_changes(edition)
-        ]
+        return [CountryRow(*(r[k] for k in ROW_KEYS)) for r in snap.with_changes(edition)]
 
     return snap.memo(("countries-rows", str(edition)), build)
 
@@ -113,7 +115,7 @@ def rows_html(request: Request, edition: int) -> dict[str, Markup]:
     def build() -> dict[str, Markup]:
         template = request.app.state.templates.get_template("_country_row.html")
         return {
-            r.country_id: Markup(template.render(r=r, edition=edition))
+            r.country_id: Markup(template.render(r=r, edition=edition, status_order=STATUS_ORDER))
             for r in edition_rows(snap, edition)
         }
 
@@ -133,9 +135,9 @@ def countries_page(
 ) -> CountriesPage:
     """Every country and territory of `edition`, filtered and sorted as asked."""
     if sort not in COLUMNS:
-        raise BadParameter("sort", sort, "one of " + ", ".join(COLUMNS))
+        raise ParameterError("sort", sort, "one of " + ", ".join(COLUMNS))
     if order not in ("asc", "desc"):
-        raise BadParameter("order", order, "asc or desc")
+        raise ParameterError("order", order, "asc or desc")
     edition = check_edition(request, edition)
     filters = Filters(
         region=parse_region(request, region), status=parse_status(status), kind=parse_kind(kind),
@@ -157,6 +159,7 @@ def countries_page(
         rows.sort(key=lambda r: getattr(r, sort) is None)
     return CountriesPage(
         edition=edition, editions=list(snap.editions), regions=list(snap.regions),
+        statuses=STATUSES,
         filters=filters, count=len(rows), rows=rows,
     )  # fmt: skip
 
@@ -176,8 +179,7 @@ async def countries(
     ctx = countries_page(request, edition, region, status, kind, q, sort, order)
 
     def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
-        columns = list(CountryRow.model_fields)
-        return [r.model_dump() for r in ctx.rows], columns, f"fiw-{ctx.edition}.csv"
+        return [asdict(r) for r in ctx.rows], list(ROW_KEYS), f"fiw-{ctx.edition}.csv"
 
     return respond(
         request, "countries.html", ctx, csv_rows=as_csv, columns=COLUMNS,
@@ -185,27 +187,17 @@ async def countries(
     )  # fmt: skip
 
 
-class CountrySummary(BaseModel):
-    id: str
-    iso3: str | None
-    name: str
-    kind: str  # in the latest edition that rates it
-    region: str | None  # in the latest edition with scores; None if never scored
-
-
 @router.get(
     "/api/v1/countries",
-    response_model=list[CountrySummary],
+    response_model=list[CountryInfo],
     responses=CSV_RESPONSE,
     tags=["countries"],
 )
 async def list_countries(request: Request, format: str | None = None) -> Response:
     """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV)."""
     parse_format(format)
-    rows = [
-        {"id": c.id, "iso3": c.iso3, "name": c.name, "kind": c.kind, "region": c.region}
-        for c in snapshot(request).countries.values()
-    ]
+    rows = [asdict(c) for c in snapshot(request).countries.values()]
     if page_format(request) == "csv":
-        return csv_response(rows, list(CountrySummary.model_fields), "fiw-countries.csv")
+        columns = [f.name for f in fields(CountryInfo)]
+        return csv_response(rows, columns, "fiw-countries.csv")
     return json_response(rows)

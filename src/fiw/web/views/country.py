@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from pydantic import BaseModel
 
-from fiw.methodology import load_index
-from fiw.pages import Report
+from fiw.analysis import CountryChanges, country_changes
+from fiw.methodology import AGGREGATE_MAX, AGGREGATES, RATINGS, TOTAL_MAX, load_index
+from fiw.pages import Note, Report, ScoreChange
 from fiw.web import charts
 from fiw.web.errors import NotFound
 from fiw.web.queries import find_country, snapshot
@@ -18,36 +19,23 @@ from fiw.web.render import ERRORS, PageContext, json_response, page, respond
 from fiw.web.snapshot import CountryInfo, Row, Snapshot
 
 router = APIRouter()
+MAXIMA = {"total": TOTAL_MAX, **{code.lower(): AGGREGATE_MAX[code] for code in AGGREGATES}}
 
 
-class CountryView(BaseModel):
-    id: str
-    iso3: str | None
-    name: str
-    kind: str
-    region: str | None
-
-
-class ScoreChangeNote(BaseModel):
-    """The report's "Score Change:" paragraph read structurally."""
-
-    from_score: int
-    to_score: int
-    reason: str
-
-
-class IndicatorScore(BaseModel):
+@dataclass(frozen=True)
+class IndicatorScore:
     code: str
     question: str | None
     question_confidence: str | None
     max: int
     score: int
     previous: int | None
-    paragraphs: list[str]  # the report's narrative; empty where no report was imported
-    score_change: ScoreChangeNote | None
+    paragraphs: tuple[str, ...]  # the report's narrative; empty where no report was imported
+    score_change: ScoreChange | None  # the report's "Score Change:" paragraph
 
 
-class CategoryScore(BaseModel):
+@dataclass(frozen=True)
+class CategoryScore:
     code: str
     name: str
     max: int
@@ -56,7 +44,8 @@ class CategoryScore(BaseModel):
     indicators: list[IndicatorScore]
 
 
-class EditionScore(BaseModel):
+@dataclass(frozen=True)
+class EditionScore:
     edition: int
     pr: int
     cl: int
@@ -66,7 +55,11 @@ class EditionScore(BaseModel):
     status: str | None
 
 
-class RatingEntry(BaseModel):
+EDITION_SCORE_KEYS = tuple(EditionScore.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class RatingEntry:
     edition: str  # the label: "Jan.-Feb. 1973", "1983-84", "2024"
     year: int | None  # publication year
     order: int
@@ -77,23 +70,34 @@ class RatingEntry(BaseModel):
     raw: str | None
 
 
-class NoteView(BaseModel):
-    label: str
-    text: str
+@dataclass(frozen=True)
+class ReportView:
+    """The narrative parts of an imported country report not shown per indicator."""
 
-
-class ReportView(BaseModel):
-    """The narrative parts of an imported country report."""
-
-    notes: list[NoteView]
+    notes: tuple[Note, ...]
     overview: str
-    key_developments: list[str]
+    key_developments: tuple[str, ...]
     q_question: str | None
-    q_paragraphs: list[str]
+    q_paragraphs: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CountryHistory:
+    """What does not depend on the edition shown: built once per country and process."""
+
+    history: list[EditionScore]
+    ratings: list[RatingEntry]
+    indicator_history: dict[str, list[int | None]]  # code -> score per edition of `history`
+    changes: CountryChanges
+    scores_chart: str
+    ratings_chart: str
+
+
+@dataclass(frozen=True)
 class CountryPage(PageContext):
-    country: CountryView
+    """A country in one edition, with its history and its own largest changes."""
+
+    country: CountryInfo
     edition: int
     status: str | None
     pr: int
@@ -103,31 +107,19 @@ class CountryPage(PageContext):
     cl_rating: int
     q: int
     add_a: int | None
+    maxima: dict[str, int]  # total, pr, cl -> the most points each can have
     last_year: EditionScore | None
     categories: list[CategoryScore]
     history: list[EditionScore]
     ratings: list[RatingEntry]
     indicator_history: dict[str, list[int | None]]  # code -> score per edition of `history`
+    changes: CountryChanges  # its largest gains and declines, longest run of decline
     report_imported: bool
     report: ReportView | None
 
 
-class CountryHistory(BaseModel):
-    """What does not depend on the edition shown: built once per country and process."""
-
-    history: list[EditionScore]
-    ratings: list[RatingEntry]
-    indicator_history: dict[str, list[int | None]]
-    scores_chart: str
-    ratings_chart: str
-
-
-def _view(c: CountryInfo) -> CountryView:
-    return CountryView(id=c.id, iso3=c.iso3, name=c.name, kind=c.kind, region=c.region)
-
-
 def _edition_score(row: Row) -> EditionScore:
-    return EditionScore(**{k: row[k] for k in EditionScore.model_fields})
+    return EditionScore(*(row[k] for k in EDITION_SCORE_KEYS))
 
 
 def _rating_entry(r: Row) -> RatingEntry:
@@ -138,7 +130,8 @@ def _rating_entry(r: Row) -> RatingEntry:
 
 
 def country_history(snap: Snapshot, country: CountryInfo) -> CountryHistory:
-    """Scores per edition, ratings since 1973, the heat map's rows and both charts."""
+    """Scores per edition, ratings since 1973, the heat map's rows, its own largest changes
+    (`fiw.analysis.country_changes`) and both charts."""
 
     def build() -> CountryHistory:
         rows = snap.by_country.get(country.id, [])
@@ -149,6 +142,7 @@ def country_history(snap: Snapshot, country: CountryInfo) -> CountryHistory:
             history=history,
             ratings=ratings,
             indicator_history={code: [r[code] for r in rows] for code in codes},
+            changes=country_changes(snap.frames.scores(), country.id),
             scores_chart=str(_scores_chart(country.name, history)),
             ratings_chart=str(_ratings_chart(country.name, ratings)),
         )
@@ -160,11 +154,11 @@ def _report_view(report: Report | None) -> ReportView | None:
     if report is None:
         return None
     return ReportView(
-        notes=[NoteView(label=n.label, text=n.text) for n in report.notes],
+        notes=report.notes,
         overview=report.overview,
-        key_developments=list(report.key_developments),
+        key_developments=report.key_developments,
         q_question=report.add_q.question if report.add_q else None,
-        q_paragraphs=list(report.add_q.paragraphs) if report.add_q else [],
+        q_paragraphs=report.add_q.paragraphs if report.add_q else (),
     )
 
 
@@ -177,7 +171,8 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
     if row is None:
         held = ", ".join(str(e) for e in by_edition) or "none"
         raise NotFound(
-            f"{country.name} has no scores in the {edition} edition (editions with scores: {held})"
+            f"{country.name} has no scores in the {edition} edition (editions with scores: {held})",
+            "edition",
         )
     earlier = [e for e in by_edition if e < edition]
     prev = by_edition[earlier[-1]] if earlier else None
@@ -192,7 +187,6 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
                 continue
             question = ind.question(edition)
             told = narrative.get(ind.code)
-            change = told.score_change if told else None
             indicators.append(
                 IndicatorScore(
                     code=ind.code,
@@ -201,11 +195,8 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
                     max=ind.max,
                     score=row[ind.code],
                     previous=prev[ind.code] if prev else None,
-                    paragraphs=list(told.paragraphs) if told else [],
-                    score_change=ScoreChangeNote(
-                        from_score=change.from_score, to_score=change.to_score,
-                        reason=change.reason,
-                    ) if change else None,
+                    paragraphs=told.paragraphs if told else (),
+                    score_change=told.score_change if told else None,
                 )
             )  # fmt: skip
         categories.append(
@@ -216,18 +207,20 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
         )  # fmt: skip
     past = country_history(snap, country)
     return CountryPage(
-        country=_view(country),
+        country=country,
         edition=edition,
         status=row["status"],
         pr=row["pr"], cl=row["cl"], total=row["total"],
         pr_rating=row["pr_rating"], cl_rating=row["cl_rating"],
         q=row["Q"] or 0,
         add_a=row["add_a"],
+        maxima=MAXIMA,
         last_year=_edition_score(prev) if prev else None,
         categories=categories,
         history=past.history,
         ratings=past.ratings,
         indicator_history=past.indicator_history,
+        changes=past.changes,
         report_imported=report is not None,
         report=_report_view(report),
     )  # fmt: skip
@@ -239,11 +232,14 @@ def _scores_chart(name: str, history: list[EditionScore]) -> Markup:
         f"{name}: total, political rights and civil liberties per edition",
         [str(h.edition) for h in history],
         [
-            charts.Series("Total (of 100)", "total", [h.total for h in history]),
-            charts.Series("PR (of 40)", "pr", [h.pr for h in history]),
-            charts.Series("CL (of 60)", "cl", [h.cl for h in history]),
+            charts.Series(f"Total (of {TOTAL_MAX})", "total", [h.total for h in history]),
+            *(
+                charts.Series(f"{code} (of {AGGREGATE_MAX[code]})", code.lower(),
+                              [getattr(h, code.lower()) for h in history])
+                for code in AGGREGATES
+            ),
         ],
-        low=0, high=100, ticks=[0, 20, 40, 60, 80, 100],
+        low=0, high=TOTAL_MAX, ticks=list(range(0, TOTAL_MAX + 1, TOTAL_MAX // 5)),
     )  # fmt: skip
 
 
@@ -254,10 +250,11 @@ def _ratings_chart(name: str, ratings: list[RatingEntry]) -> Markup:
         "(1 = most free)",
         [str(r.year or r.edition) for r in ratings],
         [
-            charts.Series("PR rating", "pr", [r.pr_rating for r in ratings]),
-            charts.Series("CL rating", "cl", [r.cl_rating for r in ratings]),
+            charts.Series(f"{code} rating", code.lower(),
+                          [getattr(r, f"{code.lower()}_rating") for r in ratings])
+            for code in AGGREGATES
         ],
-        low=1, high=7, ticks=[1, 2, 3, 4, 5, 6, 7], invert=True,
+        low=RATINGS[0], high=RATINGS[-1], ticks=list(RATINGS), invert=True,
     )  # fmt: skip
 
 
@@ -288,16 +285,18 @@ async def country_latest(request: Request, key: str, edition: int | None = None)
         return _redirect(request, country, edition)
     rows = snapshot(request).by_country.get(country.id)
     if not rows:
-        raise NotFound(f"{country.name} has no edition with indicator scores")
+        raise NotFound(f"{country.name} has no edition with indicator scores", "key")
     return _redirect(request, country, rows[-1]["edition"])
 
 
-class CountryDetail(CountryView):
+@dataclass(frozen=True)
+class CountryDetail(CountryInfo):
     latest: dict[str, Any] | None  # the latest assessment (every score); None if never scored
     latest_rating: RatingEntry | None
 
 
-class CountryHistoryBody(CountryView):
+@dataclass(frozen=True)
+class CountryHistoryBody(CountryInfo):
     editions: list[dict[str, Any]]  # every assessment (2013 on), oldest first
     ratings: list[RatingEntry]  # every published rating since the 1973 edition
 
@@ -313,7 +312,7 @@ async def api_country(request: Request, key: str) -> Response:
     ratings = snap.ratings_of(country.id)
     return json_response(
         CountryDetail(
-            **_view(country).model_dump(),
+            **asdict(country),
             latest=rows[-1] if rows else None,
             latest_rating=_rating_entry(ratings[-1]) if ratings else None,
         )
@@ -332,7 +331,7 @@ async def api_country_history(request: Request, key: str) -> Response:
     country = find_country(request, key)
     return json_response(
         CountryHistoryBody(
-            **_view(country).model_dump(),
+            **asdict(country),
             editions=snap.by_country.get(country.id, []),
             ratings=[_rating_entry(r) for r in snap.ratings_of(country.id)],
         )

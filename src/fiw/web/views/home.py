@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
+from fiw.analysis import (
+    StatusShare,
+    TotalChange,
+    edition_changes,
+    rounded_ratio,
+    status_counts,
+    status_distribution,
+)
+from fiw.methodology import STATUSES
 from fiw.web import charts
 from fiw.web.errors import NotFound
-from fiw.web.queries import check_edition, parse_format, snapshot
+from fiw.web.queries import check_edition, frames, parse_format, snapshot, status_slug
 from fiw.web.render import (
     CSV_RESPONSE,
     ERRORS,
@@ -19,24 +29,15 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import count_statuses
+from fiw.web.snapshot import Snapshot
 from fiw.web.world_map import ATLAS_URL, atlas_keys, shape_key
 
 router = APIRouter()
+LARGEST = 5  # how many gains and declines the home page lists
 
 
-class StatusCounts(BaseModel):
-    free: int
-    partly_free: int
-    not_free: int
-
-
-class EditionCounts(StatusCounts):
-    edition: str
-    order: int
-
-
-class MapEntry(BaseModel):
+@dataclass(frozen=True)
+class MapEntry:
     country_id: str
     name: str
     kind: str
@@ -45,31 +46,41 @@ class MapEntry(BaseModel):
     shape: str | None  # key of the world-map shape; None when the map has none
 
 
-class ScoreChange(BaseModel):
-    country_id: str
-    name: str
-    total: int
-    previous_total: int
-    change: int
-    status: str | None
-
-
+@dataclass(frozen=True)
 class HomePage(PageContext):
+    """An edition at a glance. `gains` and `declines` are the largest of `/changes`' lists
+    (`TotalChange`, territories included): the same rows, in the same order."""
+
     edition: int
     editions: list[int]
-    counts: StatusCounts
-    history: list[EditionCounts]
+    counts: dict[str, int]  # status -> how many countries and territories (`status_counts`)
+    history: tuple[StatusShare, ...]  # every edition since 1973, territories included
     entries: list[MapEntry]
     without_shape: list[MapEntry]
-    gains: list[ScoreChange]
-    declines: list[ScoreChange]
+    gains: tuple[TotalChange, ...]
+    declines: tuple[TotalChange, ...]
+
+
+def largest_changes(
+    request: Request, snap: Snapshot, edition: int
+) -> tuple[tuple[TotalChange, ...], tuple[TotalChange, ...]]:
+    """The largest gains and declines of `edition` (none for the first edition), once per
+    edition and process."""
+
+    def build() -> tuple[tuple[TotalChange, ...], tuple[TotalChange, ...]]:
+        if snap.previous(edition) is None:
+            return (), ()
+        found = edition_changes(frames(request).scores(), edition, territories=True)
+        return found.improved[:LARGEST], found.declined[:LARGEST]
+
+    return snap.memo(("largest-changes", str(edition)), build)
 
 
 def home_page(request: Request, edition: int | None) -> HomePage:
     """Build the home page of `edition` (the latest when None)."""
     edition = check_edition(request, edition)
     snap = snapshot(request)
-    rows = snap.with_changes(edition)
+    rows = snap.by_edition[edition]
     keys = atlas_keys()
     entries = [
         MapEntry(
@@ -78,23 +89,20 @@ def home_page(request: Request, edition: int | None) -> HomePage:
         )
         for r in rows
     ]  # fmt: skip
-    history = [
-        EditionCounts(edition=info.label, order=info.order, **counts)
-        for info, counts in snap.status_counts()
-        if info.order is not None
-    ]
-    changed = [r for r in rows if r["change"] is not None]
-    changes = [ScoreChange(**{k: r[k] for k in ScoreChange.model_fields}) for r in changed]
-    changes.sort(key=lambda c: (c.change, c.name))
+    history = snap.memo(
+        ("status-history", ""),
+        lambda: status_distribution(frames(request).ratings(), territories=True),
+    )
+    gains, declines = largest_changes(request, snap, edition)
     return HomePage(
         edition=edition,
         editions=list(snap.editions),
-        counts=StatusCounts(**count_statuses([r["status"] for r in rows])),
+        counts=status_counts(r["status"] for r in rows),
         history=history,
         entries=entries,
         without_shape=[e for e in entries if e.shape is None or e.shape not in keys],
-        gains=[c for c in reversed(changes) if c.change > 0][:5],
-        declines=[c for c in changes if c.change < 0][:5],
+        gains=gains,
+        declines=declines,
     )
 
 
@@ -105,25 +113,25 @@ async def home(request: Request, edition: int | None = None) -> Response:
     chart = charts.stacked_bars(
         "history",
         "Countries and territories by status, per edition",
-        [h.edition for h in ctx.history],
+        [h.edition.label for h in ctx.history],
         [
-            charts.Series("Free", "free", [h.free for h in ctx.history]),
-            charts.Series("Partly Free", "partly-free", [h.partly_free for h in ctx.history]),
-            charts.Series("Not Free", "not-free", [h.not_free for h in ctx.history]),
+            charts.Series(status, status_slug(status), [h.counts[status] for h in ctx.history])
+            for status in STATUSES
         ],
     )
     return respond(
         request, "home.html", ctx, chart=chart, atlas_url=ATLAS_URL, map_ready=bool(atlas_keys()),
-        map_entries=[e.model_dump() for e in ctx.entries if e.shape],
+        map_entries=[asdict(e) for e in ctx.entries if e.shape],
     )  # fmt: skip
 
 
-class EditionSummary(BaseModel):
+@dataclass(frozen=True)
+class EditionSummary:
     edition: int
     label: str
     period: str | None
     scored: bool  # whether indicator scores exist (2013 on); averages are None before
-    counts: StatusCounts
+    counts: dict[str, int]  # status -> how many (`status_counts`)
     countries: int
     territories: int
     average_total: float | None
@@ -132,7 +140,8 @@ class EditionSummary(BaseModel):
 
 
 def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+    """Two decimals, half away from zero (`fiw.analysis.rounded_ratio`, as the trends)."""
+    return rounded_ratio(sum(values), len(values)) if values else None
 
 
 @router.get(
@@ -148,7 +157,9 @@ async def edition_summary(request: Request, edition: int) -> Response:
     info = snap.edition_info(edition)
     if info is None or info.order is None:
         years = [e.year for e in snap.all_editions if e.order is not None]
-        raise NotFound(f"no {edition} edition: fiw holds the editions {years[0]}-{years[-1]}")
+        raise NotFound(
+            f"no {edition} edition: fiw holds the editions {years[0]}-{years[-1]}", "edition"
+        )
     rated = snap.ratings_by_order.get(info.order, [])
     scored = snap.scores(edition=edition)
     kinds = [r["kind"] for r in (scored or rated)]
@@ -158,7 +169,7 @@ async def edition_summary(request: Request, edition: int) -> Response:
             label=info.label,
             period=info.period,
             scored=bool(scored),
-            counts=StatusCounts(**count_statuses([r["status"] for r in (scored or rated)])),
+            counts=status_counts(r["status"] for r in (scored or rated)),
             countries=kinds.count("country"),
             territories=kinds.count("territory"),
             average_total=_mean([r["total"] for r in scored]),
@@ -168,7 +179,8 @@ async def edition_summary(request: Request, edition: int) -> Response:
     )
 
 
-class EditionEntry(BaseModel):
+@dataclass(frozen=True)
+class EditionEntry:
     edition: int
     order: int
     label: str
@@ -191,5 +203,5 @@ async def list_editions(request: Request, format: str | None = None) -> Response
         if e.order is not None
     ]  # fmt: skip
     if page_format(request) == "csv":
-        return csv_response(rows, list(EditionEntry.model_fields), "fiw-editions.csv")
+        return csv_response(rows, [f.name for f in fields(EditionEntry)], "fiw-editions.csv")
     return json_response(rows)

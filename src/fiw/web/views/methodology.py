@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
-from fiw.methodology import load_index
+from fiw.methodology import INDICATOR_MAX, INDICATOR_MIN, RATINGS, load_index
 from fiw.web.errors import NotFound
 from fiw.web.queries import snapshot
 from fiw.web.render import ERRORS, PageContext, json_response, page, respond
@@ -14,7 +15,8 @@ from fiw.web.render import ERRORS, PageContext, json_response, page, respond
 router = APIRouter()
 
 
-class QuestionView(BaseModel):
+@dataclass(frozen=True)
+class QuestionView:
     code: str
     text: str | None  # None where fiw does not know the wording of this edition
     confidence: str | None
@@ -22,14 +24,16 @@ class QuestionView(BaseModel):
     guidance: str  # fiw's own paraphrase, not Freedom House's text
 
 
-class CategoryView(BaseModel):
+@dataclass(frozen=True)
+class CategoryView:
     code: str
     name: str
     max: int
     questions: list[QuestionView]
 
 
-class DiscretionaryView(BaseModel):
+@dataclass(frozen=True)
+class DiscretionaryView:
     code: str
     name: str
     aggregate: str
@@ -42,18 +46,28 @@ class DiscretionaryView(BaseModel):
     guidance: str
 
 
-class Band(BaseModel):
+@dataclass(frozen=True)
+class Band:
     value: str  # a rating ("1"…"7") or a status
     min: float
     max: float
 
 
-class Scale(BaseModel):
+@dataclass(frozen=True)
+class Scale:
     name: str
     confidence: str
     bands: list[Band]
 
 
+@dataclass(frozen=True)
+class AggregateView:
+    code: str
+    name: str
+    max: int
+
+
+@dataclass(frozen=True)
 class MethodologyPage(PageContext):
     index: str
     name: str
@@ -61,8 +75,11 @@ class MethodologyPage(PageContext):
     edition: int
     editions: list[int]
     scored: bool  # whether indicator scores exist in this edition
+    indicator_range: tuple[int, int]  # the lowest and highest score of an indicator
     categories: list[CategoryView]
+    aggregates: list[AggregateView]  # PR and CL: the subcategories' sums
     discretionary: list[DiscretionaryView]
+    rating_range: tuple[int, int]  # the most and the least free rating
     ratings: list[Scale]
     status_rule: Scale | None
     status_basis: str
@@ -132,7 +149,11 @@ def methodology_page(request: Request, edition: int | None) -> MethodologyPage:
     )
     return MethodologyPage(
         index=rules.id, name=rules.name, publisher=rules.publisher, edition=edition,
-        editions=editions, scored=scored, categories=categories, discretionary=discretionary,
+        editions=editions, scored=scored,
+        indicator_range=(min(INDICATOR_MIN.values()), max(INDICATOR_MAX.values())),
+        categories=categories,
+        aggregates=[AggregateView(a.code, a.name, a.max) for a in rules.aggregates],
+        discretionary=discretionary, rating_range=(RATINGS[0], RATINGS[-1]),
         ratings=ratings, status_rule=status_view,
         status_basis=status.basis if status else rules.status_rule,
         changes=[f"{c.edition}: {c.text}" for c in rules.changes],

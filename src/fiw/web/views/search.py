@@ -4,16 +4,16 @@ to its paragraph's section on the country page (`/country/{id}/{edition}#A1`).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
-from starlette.exceptions import HTTPException
 
-from fiw.store.search import split_marks
-from fiw.web.errors import BadParameter
-from fiw.web.queries import check_edition, parse_region, parse_status, snapshot
+from fiw.errors import ParameterError
+from fiw.methodology import INDICATORS_OF, STATUSES, load_index
+from fiw.store.search import SearchHit
+from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
 from fiw.web.render import (
     CSV_RESPONSE,
     PageContext,
@@ -23,18 +23,26 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import INDICATORS
+from fiw.web.snapshot import Row
 
 router = APIRouter()
 
-# Sections a hit can be in, as the filter offers them: value -> label.
-SECTIONS: dict[str, str] = {
-    "overview": "Overview",
-    "key_developments": "Key developments",
-    **{code: code for code in INDICATORS[:10]},
-    "Q": "Q (discretionary)",
-    **{code: code for code in INDICATORS[10:]},
-}
+
+def _sections() -> dict[str, str]:
+    """Sections a hit can be in, as the filter offers them (value -> label), in the order of a
+    report: each aggregate's indicators, then its discretionary question still asked (Q)."""
+    rules = load_index("fiw")
+    sections = {"overview": "Overview", "key_developments": "Key developments"}
+    for aggregate in rules.aggregates:
+        for category in aggregate.categories:
+            sections.update({code: code for code in INDICATORS_OF[category]})
+        for question in rules.discretionary:
+            if question.aggregate == aggregate.code and question.last is None:
+                sections[question.code] = f"{question.code} (discretionary)"
+    return sections
+
+
+SECTIONS: dict[str, str] = _sections()
 PAGE_SIZE = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
@@ -55,24 +63,22 @@ class Searcher(Protocol):
     ) -> list[Any]: ...
 
 
-class Hit(BaseModel):
-    country_id: str
-    name: str
-    edition: int
-    region: str | None
-    status: str | None
-    indicator: str
-    position: int
-    snippet: str
-    marks: list[tuple[int, int]]
+@dataclass(frozen=True)
+class Hit(SearchHit):
+    """The store's hit and the address of its paragraph on the country page."""
+
     url: str
 
-    def segments(self) -> list[tuple[str, bool]]:
-        """The snippet as (text, is_match) pieces, so the template marks matches safely."""
-        return split_marks(self.snippet, self.marks)
+    def row(self) -> Row:
+        """The hit as a CSV row (`CSV_COLUMNS`)."""
+        return {**self.to_dict(), "url": self.url}
 
 
-class SearchFilters(BaseModel):
+CSV_COLUMNS = [f.name for f in fields(Hit) if f.name != "marks"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
     q: str | None
     indicator: str | None
     edition: int | None
@@ -80,16 +86,18 @@ class SearchFilters(BaseModel):
     status: str | None
 
 
+@dataclass(frozen=True)
 class SearchPage(PageContext):
     filters: SearchFilters
     editions: list[int]
     regions: list[str]
+    statuses: tuple[str, ...]  # the status filter's choices, best first
     sections: dict[str, str]
     offset: int
     limit: int
     count: int
     more: bool
-    hits: list[Hit]
+    hits: tuple[Hit, ...]
 
 
 def searcher(request: Request) -> Searcher:
@@ -104,7 +112,7 @@ def parse_section(value: str | None) -> str | None:
     for key in SECTIONS:
         if key.lower() == value.lower():
             return key
-    raise BadParameter("indicator", value, "one of " + ", ".join(SECTIONS))
+    raise ParameterError("indicator", value, "one of " + ", ".join(SECTIONS))
 
 
 def anchor(indicator: str) -> str:
@@ -127,9 +135,9 @@ def run_search(
 ) -> SearchPage:
     """The hits of `q` under the filters (none when `q` is empty), one page of them."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise BadParameter("limit", limit, f"a whole number 1 to {MAX_LIMIT}")
+        raise ParameterError("limit", limit, f"a whole number 1 to {MAX_LIMIT}")
     if not 0 <= offset <= MAX_OFFSET:
-        raise BadParameter("offset", offset, f"a whole number 0 to {MAX_OFFSET:,}")
+        raise ParameterError("offset", offset, f"a whole number 0 to {MAX_OFFSET:,}")
     filters = SearchFilters(
         q=(q or "").strip() or None, indicator=parse_section(indicator),
         edition=check_edition(request, edition) if edition is not None else None,
@@ -137,22 +145,19 @@ def run_search(
     )  # fmt: skip
     found: list[Any] = []
     if filters.q:
-        from fiw.store.textsearch import SearchError
-
-        try:
-            found = searcher(request).search(
-                filters.q, indicator=filters.indicator, edition=filters.edition,
-                region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
-            )  # fmt: skip
-        except SearchError as exc:
-            raise HTTPException(422, str(exc)) from exc
-    hits = [
-        Hit(**h.to_dict(), url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
+        found = searcher(request).search(
+            filters.q, indicator=filters.indicator, edition=filters.edition,
+            region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
+        )  # fmt: skip
+    hits = tuple(
+        Hit(**{f.name: getattr(h, f.name) for f in fields(h)},
+            url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
         for h in found[:limit]
-    ]
+    )  # fmt: skip
     snap = snapshot(request)
     return SearchPage(
         filters=filters, editions=list(snap.editions), regions=list(snap.regions),
+        statuses=STATUSES,
         sections=SECTIONS, offset=offset, limit=limit, count=len(hits),
         more=len(found) > limit, hits=hits,
     )  # fmt: skip
@@ -189,13 +194,10 @@ def search_api(
 ) -> Response:
     """Paragraphs of the imported reports containing every term of `q` (words, "quoted
     phrases", prefix*), newest edition first; filters are optional (`?format=csv` for CSV)."""
-    if format not in (None, "json", "csv"):
-        raise BadParameter("format", format, "json or csv")
+    parse_format(format)
     if not q.strip():
-        raise BadParameter("q", q, "at least one word to search for")
+        raise ParameterError("q", q, "at least one word to search for")
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
     if page_format(request) == "csv":
-        rows = [h.model_dump(exclude={"marks"}) for h in ctx.hits]
-        columns = [c for c in Hit.model_fields if c != "marks"]
-        return csv_response(rows, columns, "fiw-search.csv")
-    return json_response(ctx.hits)
+        return csv_response([h.row() for h in ctx.hits], CSV_COLUMNS, "fiw-search.csv")
+    return json_response(ctx.hits, kind=tuple[Hit, ...])
