@@ -12,6 +12,7 @@ node. Only this file's tests build anything.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -216,6 +217,10 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+    listed = _run([venv / "bin" / "fiw", "countries", "--json"], env=env, cwd=tmp_path).stdout
+    countries = {c["id"]: c for c in json.loads(listed)["countries"]}
+    assert (countries["kazakhstan"]["iso2"], countries["kazakhstan"]["cow"]) == ("KZ", 705)
 
     after = _run([venv / "bin" / "fiw", "--version"], env=env, cwd=tmp_path).stdout
     for workbook in sorted((shared / "data" / "fiw").glob("*.xlsx")):
