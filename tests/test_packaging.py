@@ -33,8 +33,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "src" / "fiw" / "web" / "static" / "vendor"
 WHEELHOUSE = ROOT / "var" / "wheelhouse"
-ASSET_REF = re.compile(r"""(?:src|href|data-atlas)=["']([^"']+)["']""")
-SWAGGER_REF = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
+# what a browser loads by itself: scripts, stylesheets, images, preloads, the map's atlas
+ASSET_REF = re.compile(
+    r"""<(?:script|link|img)\b[^>]*?\b(?:src|href)=["']([^"']+)["']|data-atlas=["']([^"']+)["']"""
+)
+
+
+def _assets(html: str) -> list[str]:
+    return [a or b for a, b in ASSET_REF.findall(html)]
 
 
 def _run(args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -193,7 +199,7 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
             home = _get(client, "/").text
-            refs = ASSET_REF.findall(home)
+            refs = _assets(home)
             assert not [r for r in refs if r.startswith(("http:", "https:", "//"))], refs
             scripts = [r for r in refs if r.startswith("/static/vendor/")]
             wanted = {"d3-geo.min.js", "topojson-client.min.js", "countries-110m.json"}
@@ -205,7 +211,7 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
                     assert body == source.read_bytes(), f"{ref} is not the vendored file"
 
             docs = _get(client, "/api/docs").text
-            docs_refs = SWAGGER_REF.findall(docs)
+            docs_refs = _assets(docs)
             assert not [r for r in docs_refs if r.startswith(("http:", "https:", "//"))], docs
             for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
                 (ref,) = [r for r in docs_refs if r.endswith(name)]
