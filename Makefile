@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FIW_SHARED ?= ../shared
 
-.PHONY: run test fuzz lint format bench services assets clean
+.PHONY: run test fuzz lint format bench services assets dist clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 assets: $(VENDOR)/.installed
 
+# The sdist and the wheel in dist/, with the vendored front-end files (and their licences) built
+# in: `pip install dist/fiw-*.whl` needs no Node, npm or checkout. The build backend
+# (build_backend/fiw_build.py) refuses to build when the vendor folder is missing.
+dist: $(STAMP) assets
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 # The explorer on http://127.0.0.1:8000/: on first start `fiw serve` migrates the default SQLite
 # database and imports the workbooks (FIW_DATA_DIR, else downloaded) and the report pages.
 run: $(STAMP) assets
@@ -45,16 +52,16 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_pages --mutants 10000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench build_backend
+	$(BIN)/ruff format --check src tests bench build_backend
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench build_backend
+	$(BIN)/ruff format src tests bench build_backend
 
 bench: $(STAMP) services assets
 	source scripts/test-env.sh && $(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var build dist src/fiw.egg-info

@@ -49,7 +49,7 @@ def test_db_upgrade_countries_and_export(imported_url: str, tmp_path: Path) -> N
     exported = runner.invoke(app, ["export", "--edition", "2024", "--database", imported_url])
     assert exported.exit_code == 0
     lines = exported.stdout.splitlines()
-    assert lines[0].startswith("country_id,iso3,name,kind,region,edition,A1")
+    assert lines[0].startswith("country_id,iso3,iso2,iso_numeric,un_m49,cow,gw,name,kind,region,")
     assert all(",2024," in line for line in lines[1:])
     binary = runner.invoke(app, ["export", "-f", "parquet", "--database", imported_url])
     assert binary.exit_code == 2 and "--output" in binary.stderr

@@ -12,13 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from fiw.methodology import RATING_COLUMNS
 from fiw.sources.all_data import read_all_data
 from fiw.store.batch import assessment_row
 from fiw.store.database import make_engine
-from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
+from fiw.store.dataset import open_dataset
 from fiw.store.errors import ImportFailed
-from fiw.store.export import FORMATS, OLD_RATINGS_HEADER, export, read_export, write_export
+from fiw.store.export import (
+    EXPORT_COLUMNS,
+    FORMATS,
+    OLD_RATINGS_HEADER,
+    export,
+    read_export,
+    write_export,
+)
 from fiw.store.importer import import_files
 
 
@@ -59,11 +65,11 @@ def test_csv_export_has_the_documented_columns_and_one_edition(
     path = tmp_path / "scores.csv"
     rows = export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
     frame = pd.read_csv(path)
-    assert tuple(frame.columns) == SCORES_COLUMNS
+    assert tuple(frame.columns) == EXPORT_COLUMNS["scores"]
     assert len(frame) == rows and set(frame["edition"]) == {2024}
     documented = (Path(__file__).parents[1] / "docs" / "store.md").read_text()
     ranges = {"A1": "`A1` … `G4`", "A": "`A` … `G`"}  # documented as ranges
-    for column in (*SCORES_COLUMNS, *RATINGS_COLUMNS):
+    for column in (*EXPORT_COLUMNS["scores"], *EXPORT_COLUMNS["ratings"]):
         if column[0] in "ABCDEFG" and column[1:].isdigit():
             column = "A1"
         elif len(column) == 1 and column in "ABCDEFG":
@@ -75,7 +81,7 @@ def test_json_export_is_an_array_of_objects_with_nulls(imported_url: str, tmp_pa
     path = tmp_path / "ratings.json"
     export(open_dataset(imported_url), "json", path, "ratings", edition=1973)
     data = json.loads(path.read_text())
-    assert isinstance(data, list) and list(data[0]) == list(RATING_COLUMNS)
+    assert isinstance(data, list) and list(data[0]) == list(EXPORT_COLUMNS["ratings"])
     assert all(row["edition_label"] == "Jan.-Feb. 1973" and row["year"] == 1973 for row in data)
     assert any(row["raw"] is not None for row in data) and any(row["raw"] is None for row in data)
     split = [row for row in data if row["raw"] is not None]

@@ -7,11 +7,14 @@ library error (`fiw.errors.FiwError`) to `error: …` on stderr and its exit cod
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from fiw.cli import analysis, assist, methodology, pages, sources, store, web, workbench
 from fiw.cli.common import FiwGroup
 from fiw.cli.docs import docs_app
+from fiw.cli.version import version_callback
 
 app = typer.Typer(
     name="fiw",
@@ -24,7 +27,15 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=version_callback,
+            help="print fiw's version and the data releases in the database (FIW_DATABASE_URL)",
+        ),
+    ] = False,
+) -> None:  # fmt: skip
     """Freedom in the World: score, audit, parse, import and explore the ratings."""
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Select, select
 from fiw.errors import UnknownCountry
 from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES, Status
 from fiw.pages import Report, report_from_json
+from fiw.sources.codes import NO_CODES, NUMERIC_CODES, Codes, all_codes
 from fiw.sources.countries import lookup_name
 from fiw.store.database import describe, make_engine
 from fiw.store.migrate import require_current
@@ -102,12 +103,14 @@ class CountrySummary:
     regions: tuple[str, ...]
     country_editions: tuple[int, ...]
     territory_editions: tuple[int, ...]
+    codes: Codes = NO_CODES  # ISO2, ISO numeric, M49, COW, GW (fiw.sources.codes)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
             "name": self.name,
             "iso3": self.iso3,
+            **self.codes.to_dict(),
             "regions": list(self.regions),
             "country_editions": list(self.country_editions),
             "territory_editions": list(self.territory_editions),
@@ -233,7 +236,8 @@ class Dataset:
         return CountryHandle(self, row.id, row.name, row.iso3)
 
     def country_summaries(self) -> list[CountrySummary]:
-        """Every country in the database with its regions and its editions by kind."""
+        """Every country in the database with its codes, regions and editions by kind."""
+        codes = all_codes()
         c = Country.__table__.c
         kinds: dict[str, dict[str, set[int]]] = {}
         regions: dict[str, dict[str, int]] = {}
@@ -257,16 +261,19 @@ class Dataset:
                 regions=tuple(sorted(regions.get(cid, {}), key=regions.get(cid, {}).__getitem__)),
                 country_editions=tuple(sorted(kinds.get(cid, {}).get("country", ()))),
                 territory_editions=tuple(sorted(kinds.get(cid, {}).get("territory", ()))),
+                codes=codes.get(cid, NO_CODES),
             )
             for cid, name, iso3 in countries
         ]
 
     def countries(self) -> pd.DataFrame:
-        """Every country: id, iso3, name, regions and the editions it was a country or
-        territory in (lists of years)."""
+        """Every country: id, name, iso3, the codes other datasets join on (iso2,
+        iso_numeric, un_m49, cow, gw; docs/sources.md), regions and the editions it was a
+        country or territory in (lists of years)."""
         import pandas as pd
 
-        return pd.DataFrame([s.to_dict() for s in self.country_summaries()])
+        frame = pd.DataFrame([s.to_dict() for s in self.country_summaries()])
+        return frame.astype(dict.fromkeys(NUMERIC_CODES, "Int64"))
 
     def editions(self) -> pd.DataFrame:
         """Every edition: year, order (1 = 1973 … 51 = 2024), label, period, methodology."""

@@ -21,6 +21,7 @@ from fiw.methodology import (
     STATUSES,
 )
 from fiw.sources.cells import cell_text
+from fiw.sources.codes import CODE_FIELDS, NO_CODES, NUMERIC_CODES, all_codes
 from fiw.sources.countries import UnknownCountry, find_country
 from fiw.sources.ratings import publication_year
 from fiw.store.batch import (
@@ -50,24 +51,52 @@ OLD_RATINGS_HEADER = (
     *IDENTITY_COLUMNS, "edition", "edition_order", "period",
     *RATING_COLUMNS[RATING_COLUMNS.index("period") + 1 :],
 )  # fmt: skip
+
+
+def _with_code_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
+    at = columns.index("iso3") + 1
+    return (*columns[:at], *CODE_FIELDS, *columns[at:])
+
+
+# What `fiw export` writes: the table's columns with the country codes after iso3
+EXPORT_COLUMNS = {table: _with_code_columns(columns) for table, columns in TABLES.items()}
 EXPORT_SUFFIXES = (".csv", ".json", ".parquet")
 
 
 def export_frame(
     dataset: Dataset, table: ExportTable = "scores", edition: int | None = None
 ) -> pd.DataFrame:
-    """The rows an export holds: `ds.scores()` or `ds.ratings()`, optionally one edition."""
-    if table == "scores":
-        return dataset.scores(edition=edition)
-    return dataset.ratings(edition=edition)
+    """The rows an export holds: `ds.scores()` or `ds.ratings()`, optionally one edition,
+    with the country codes other datasets join on after `iso3` (CODE_FIELDS)."""
+    frame = (
+        dataset.scores(edition=edition) if table == "scores" else dataset.ratings(edition=edition)
+    )
+    return with_codes(frame)
+
+
+def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with iso2, iso_numeric, un_m49, cow and gw inserted after `iso3`, from each
+    row's country_id (fiw.sources.codes; integers as nullable Int64)."""
+    import pandas as pd
+
+    codes = all_codes()
+    frame = frame.copy()
+    at = list(frame.columns).index("iso3") + 1
+    for offset, field in enumerate(CODE_FIELDS):
+        values = [getattr(codes.get(cid, NO_CODES), field) for cid in frame["country_id"]]
+        kind = "Int64" if field in NUMERIC_CODES else "string"
+        frame.insert(at + offset, field, pd.Series(values, index=frame.index, dtype=kind))
+    return frame
 
 
 def write_export(
     frame: pd.DataFrame, fmt: Format, destination: Path | BinaryIO, table: ExportTable
 ) -> None:
-    """Write a frame's export columns (`TABLES[table]`) as csv, json (an array of objects),
-    parquet or xlsx (sheet `table`)."""
-    frame = frame[list(TABLES[table])]
+    """Write a frame's export columns (`EXPORT_COLUMNS[table]`) as csv, json (an array of
+    objects), parquet or xlsx (sheet `table`); codes are added where the frame lacks them."""
+    if not set(CODE_FIELDS) <= set(frame.columns):
+        frame = with_codes(frame)
+    frame = frame[list(EXPORT_COLUMNS[table])]
     if fmt == "csv":
         data = frame.to_csv(index=False, lineterminator="\n").encode()
     elif fmt == "json":
@@ -141,7 +170,7 @@ def _header(path: Path) -> list[str]:
 
 def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
     """Which table a fiw export holds, by its header; None (or ImportFailed when strict)."""
-    header = _header(path)
+    header = [c for c in _header(path) if c not in CODE_FIELDS]  # codes are derived, not read
     for table, columns in TABLES.items():
         if tuple(header) == columns:
             return table  # type: ignore[return-value]

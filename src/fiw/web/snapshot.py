@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fiw.analysis import previous_totals
 from fiw.errors import UnknownCountry
+from fiw.sources.codes import NO_CODES, all_codes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +41,23 @@ class CountryInfo:
     name: str
     kind: str
     region: str | None
+    # the codes other datasets join on (fiw.sources.codes; docs/sources.md)
+    iso2: str | None
+    iso_numeric: int | None
+    un_m49: int | None
+    cow: int | None
+    gw: int | None
+
+
+def country_info(
+    cid: str, iso3: str | None, name: str, kind: str, region: str | None
+) -> CountryInfo:
+    """A CountryInfo with the entity's codes (none for an id fiw's tables do not know)."""
+    codes = all_codes().get(cid, NO_CODES)
+    return CountryInfo(
+        cid, iso3, name, kind, region,
+        codes.iso2, codes.iso_numeric, codes.un_m49, codes.cow, codes.gw,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -111,10 +129,10 @@ class Snapshot:
         self.countries: dict[str, CountryInfo] = {}
         for cid, rated in self.ratings_by_country.items():
             last = rated[-1]
-            self.countries[cid] = CountryInfo(cid, last["iso3"], last["name"], last["kind"], None)
+            self.countries[cid] = country_info(cid, last["iso3"], last["name"], last["kind"], None)
         for cid, rows in self.by_country.items():
             last = rows[-1]
-            self.countries[cid] = CountryInfo(
+            self.countries[cid] = country_info(
                 cid, last["iso3"], last["name"], last["kind"], last["region"]
             )
         self.countries = dict(sorted(self.countries.items(), key=lambda kv: kv[1].name))
