@@ -55,7 +55,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]) -> I
         Workbench(engine).add_user("boss", "admin", PASSWORD)
         engine.dispose()
         nowhere = tmp_path_factory.mktemp("workbench") / "none"  # no report pages
-        process, base = start_server({"FIW_DATABASE_URL": url, "FIW_PAGES_DIR": str(nowhere)})
+        env = {"FIW_DATABASE_URL": url, "FIW_PAGES_DIR": str(nowhere),
+               "FIW_ASSIST_MODEL": str(nowhere / "assist.joblib")}  # fmt: skip
+        process, base = start_server(env)
         yield base
         stop(process)
 
@@ -201,6 +203,9 @@ def test_draft_review_publish_end_to_end(browser: Browser, server: str) -> None:
     expect(page).to_have_url(EDITOR)
     expect(page.locator("#draft-state")).to_have_text("draft")
     ana.check_page()
+    # no assistant model: a quiet note, no suggestion, nothing broken
+    expect(page.locator("#assistant-note")).to_contain_text("ask an admin")
+    expect(page.locator("[data-suggestion]:visible")).to_have_count(0)
     for code, value in before.items():
         expect(page.locator(f"#score-{code}")).to_have_value(str(value))
     board = page.locator("#scoreboard")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fiw.assist.check import check_edition, check_pages, ranked, suggest_page, suggest_text
 from fiw.assist.corpus import Cell, Corpus, Previous, load_corpus, report_cells
+from fiw.assist.draft import UNSUPPORTED, draft_cells, suggest_draft, unsupported
 from fiw.assist.errors import AssistError, ModelMissing, ModelStale, TrainedOnEdition
 from fiw.assist.evaluate import Evaluation, evaluate
 from fiw.assist.model import AssistModel, Suggestion, TrainingInfo, train
@@ -31,6 +32,7 @@ def load_model(path: Path | None = None) -> AssistModel:
 
 
 __all__ = [
+    "UNSUPPORTED",
     "AssistError",
     "AssistModel",
     "Cell",
@@ -45,6 +47,7 @@ __all__ = [
     "answer_free",
     "check_edition",
     "check_pages",
+    "draft_cells",
     "evaluate",
     "load",
     "load_corpus",
@@ -54,7 +57,9 @@ __all__ = [
     "report_cells",
     "save",
     "states_score",
+    "suggest_draft",
     "suggest_page",
     "suggest_text",
     "train",
+    "unsupported",
 ]

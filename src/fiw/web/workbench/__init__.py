@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fiw.settings import Settings
 from fiw.store.database import make_engine
 from fiw.web.errors import error_response
-from fiw.web.workbench import api
+from fiw.web.workbench import api, assistant
 from fiw.web.workbench.auth import LOGIN_PAGE, LoginRedirect
 from fiw.web.workbench.csrf import CSRFMiddleware
 from fiw.workbench import LoginPolicy, Workbench
@@ -72,6 +72,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     policy = LoginPolicy(settings.session_hours, settings.login_delay, settings.login_limit)
     app.state.workbench = Workbench(make_engine(settings.database_url), policy)
     app.include_router(api.router)
+    app.include_router(assistant.router)
     if importlib.util.find_spec(PAGES) is not None:
         app.include_router(importlib.import_module(PAGES).router)
     app.add_exception_handler(WorkbenchError, _workbench_error)

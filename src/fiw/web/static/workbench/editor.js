@@ -27,6 +27,7 @@ let timer = null;
 let saving = null; // the save in flight (a promise)
 let blocked = false; // a conflict waits for the user's decision
 let editable = false;
+let assistant = null; // the score assistant's answer for the saved revision
 
 const byId = (id) => document.getElementById(id);
 const input = (kind, code) => byId(`${kind}-${code}`);
@@ -113,6 +114,7 @@ function recompute() {
   renderScoreboard(rules, edition, scored.result, previous());
   renderSections(content, lastProblems);
   renderProblems(lastProblems);
+  renderSuggestions(content);
   return content;
 }
 
@@ -233,7 +235,7 @@ function adopt(answer, refill) {
   byId("draft-revision").textContent = String(answer.revision);
   byId("previous-edition").textContent = answer.previous ? String(answer.previous.edition) : "no previous edition";
   renderComments(answer.comments || {});
-  renderSuggestions(answer.suggestions || {});
+  loadSuggestions(answer.revision);
   setMode();
   recompute();
 }
@@ -303,13 +305,54 @@ function renderComments(comments) {
   }
 }
 
-/** Suggested scores, where the API offers them (`suggestions: {A1: {score, why}}`):
- * shown beside the score, never applied by themselves. */
-function renderSuggestions(suggestions) {
+/** The score assistant's reading of the saved revision (GET …/suggestions): the suggested
+ * score beside each score, and a warning when the score in the form is one the text does not
+ * support (1 − P(score) ≥ the answer's threshold). Never applied by itself. */
+async function loadSuggestions(revision) {
+  let answer;
+  try {
+    answer = await request("GET", `${draftUrl}/suggestions`, undefined, {}, { toLogin: false });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    answer = { available: false, suggestions: {}, note: `No score suggestions: ${error.message}` };
+  }
+  if (draft && draft.revision !== revision) return; // a newer save asked again meanwhile
+  assistant = answer;
+  const note = byId("assistant-note");
+  note.hidden = answer.available || !answer.note;
+  note.textContent = answer.note || "";
+  renderSuggestions(readForm());
+}
+
+function renderSuggestions(content) {
+  const suggestions = assistant ? assistant.suggestions : {};
   for (const node of document.querySelectorAll("[data-suggestion]")) {
-    const s = suggestions[node.dataset.suggestion];
+    const code = node.dataset.suggestion;
+    const s = suggestions[code];
+    const box = byId(`assist-${code}`);
     node.hidden = !s;
-    fill(node, s ? [`Suggested: ${s.score}`, s.why ? el("span", { class: "muted" }, ` (${s.why})`) : ""] : "");
+    if (!s) {
+      if (box) box.hidden = true;
+      continue;
+    }
+    const best = s.probabilities[s.suggested] ?? 0;
+    fill(node, `Suggested: ${s.suggested}`, el("span", { class: "muted" }, ` (${Math.round(best * 100)}%)`));
+    const now = asInt(content.scores[code]);
+    const p = now === null ? null : s.probabilities[now];
+    const warn = p !== null && p !== undefined && 1 - p >= assistant.threshold;
+    node.classList.toggle("unsupported", warn);
+    if (!box) continue;
+    box.hidden = !warn;
+    fill(
+      box,
+      warn
+        ? [
+            el("strong", {}, `The text does not support ${now}`),
+            ` (the assistant gives it ${Math.round(p * 100)}%; it reads ${s.suggested}).`,
+            s.sentences.length ? el("ul", {}, s.sentences.map((t) => el("li", {}, t))) : "",
+          ]
+        : "",
+    );
   }
 }
 
