@@ -232,6 +232,7 @@ def test_every_compared_country_is_counted_once(cells: list[tuple[int, int, int]
 # --- ratings history --------------------------------------------------------------------------
 
 LABELS = {1: "Jan.-Feb. 1973", 2: "1983-84", 3: "2024"}
+YEARS = {1: 1973, 2: 1984, 3: 2024}
 
 
 def rated(
@@ -242,8 +243,9 @@ def rated(
         "iso3": None,
         "name": cid.title(),
         "kind": kind,
-        "edition": LABELS[order],
-        "edition_order": order,
+        "year": YEARS[order],
+        "edition_label": LABELS[order],
+        "order": order,
         "period": "",
         "pr_rating": pr,
         "cl_rating": cl,

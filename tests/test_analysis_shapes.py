@@ -140,8 +140,8 @@ def test_analysis_errors_name_the_argument_at_fault(
 
 def test_an_unknown_edition_of_the_history_names_its_end() -> None:
     ratings = pd.DataFrame(
-        [{"country_id": "a", "name": "A", "kind": "country", "edition": "2024",
-          "edition_order": 51, "pr_rating": 1, "cl_rating": 1, "status": "Free"}]
+        [{"country_id": "a", "name": "A", "kind": "country", "edition_label": "2024",
+          "order": 51, "pr_rating": 1, "cl_rating": 1, "status": "Free"}]
     )  # fmt: skip
     with pytest.raises(EditionNotFound) as caught:
         transitions(ratings, "2024", "2031")

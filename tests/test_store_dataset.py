@@ -56,7 +56,7 @@ def test_ratings_columns_and_editions(imported_url: str) -> None:
     ratings = fiw.open(imported_url).ratings()
     assert list(ratings.columns) == [
         "country_id", "iso3", "name", "kind", "year", "edition_label", "order", "period",
-        "pr_rating", "cl_rating", "status", "raw", "status_rule", "edition", "edition_order",
+        "pr_rating", "cl_rating", "status", "raw", "status_rule",
     ]  # fmt: skip
     assert len(ratings) == 9757
     assert str(ratings["year"].dtype) == "int64" and str(ratings["order"].dtype) == "Int64"
@@ -66,9 +66,6 @@ def test_ratings_columns_and_editions(imported_url: str) -> None:
     assert set(first["period"]) == {"1972"}
     label_of_year = dict(zip(ratings["year"], ratings["edition_label"], strict=True))
     assert label_of_year[1984] == "1983-84" and 1983 not in label_of_year
-    # the earlier columns, kept for the analysis and the web: edition = label, its order
-    assert (ratings["edition"] == ratings["edition_label"]).all()
-    assert (ratings["edition_order"] == ratings["order"]).all()
     assert set(ratings["status_rule"].dropna()) == {"follows", "either", "contradicts", "split"}
     assert (ratings["status_rule"] == "contradicts").sum() == 14
     [south_africa] = ratings[ratings["raw"].notna()].itertuples()

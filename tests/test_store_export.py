@@ -95,7 +95,8 @@ def test_a_ratings_export_of_the_earlier_shape_is_read_back(
     edition_order, and South Africa 1972 with its first status) import to the same rows."""
     source = open_dataset(imported_url)
     frame = source.ratings(edition=[1973, 1984])
-    old = frame[[*OLD_RATINGS_HEADER]].copy()
+    earlier = frame.rename(columns={"edition_label": "edition", "order": "edition_order"})
+    old = earlier[[*OLD_RATINGS_HEADER]].copy()
     old.loc[old["raw"].notna(), ["status", "status_rule"]] = ["Free", "follows"]
     path = tmp_path / "ratings-0.1.csv"
     old.to_csv(path, index=False)

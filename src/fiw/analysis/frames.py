@@ -34,7 +34,9 @@ REQUIRED_SCORES: tuple[str, ...] = tuple(
 )
 """The columns of `ds.scores()` (`fiw.methodology.SCORE_COLUMNS`, in its order) analysis
 reads; the others (iso3, Q, add_a, ratings) may be absent."""
-RATING_COLUMNS = (*IDENTITY, "edition", "edition_order", "pr_rating", "cl_rating", "status")
+RATING_COLUMNS = (*IDENTITY, "edition_label", "order", "pr_rating", "cl_rating", "status")
+"""The columns of `ds.ratings()` (`fiw.methodology.RATING_COLUMNS`) the ratings history reads:
+an edition is its `order` (1 = the 1973 edition) and its `edition_label` ("1983-84")."""
 
 
 class AnalysisError(FiwError, ValueError):
@@ -99,14 +101,17 @@ def _entities(
     return frame
 
 
-def _unique(frame: pd.DataFrame, edition: str, what: str, where: str) -> pd.DataFrame:
-    """`frame` renumbered, once no entity appears twice in an edition (column `edition`)."""
+def _unique(
+    frame: pd.DataFrame, edition: str, what: str, where: str, label: str = "edition"
+) -> pd.DataFrame:
+    """`frame` renumbered, once no entity appears twice in an edition (column `edition`; the
+    message names it by column `label`)."""
     dupes = frame.duplicated(["country_id", edition], keep=False)
     if dupes.any():
         row = frame.loc[dupes].iloc[0]
         raise AnalysisError(
             f"{what}: {row['country_id']} appears more than once in "
-            + where.format(edition=row["edition"])
+            + where.format(edition=row[label])
         )
     return frame.reset_index(drop=True)
 
@@ -140,14 +145,14 @@ def ratings_frame(ratings: pd.DataFrame, territories: bool = False) -> pd.DataFr
     """
     what = "ratings frame"
     frame = _entities(ratings, RATING_COLUMNS, "raw", what, territories)
-    frame["edition"] = frame["edition"].astype(str).str.strip()
-    order = pd.to_numeric(frame["edition_order"], errors="coerce")
+    frame["edition_label"] = frame["edition_label"].astype(str).str.strip()
+    order = pd.to_numeric(frame["order"], errors="coerce")
     if order.isna().any():
-        raise AnalysisError(f"{what}: edition_order must be an integer on every row")
-    frame["edition_order"] = order.astype("int64")
+        raise AnalysisError(f"{what}: order must be an integer on every row")
+    frame["order"] = order.astype("int64")
     for column in ("pr_rating", "cl_rating"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    return _unique(frame, "edition_order", what, "edition {edition}")
+    return _unique(frame, "order", what, "edition {edition}", label="edition_label")
 
 
 @dataclass(frozen=True)
@@ -160,21 +165,21 @@ class EditionRef:
 
 def edition_refs(ratings: pd.DataFrame) -> tuple[EditionRef, ...]:
     """Every edition of a ratings frame, in order."""
-    pairs = ratings[["edition_order", "edition"]].drop_duplicates().sort_values("edition_order")
+    pairs = ratings[["order", "edition_label"]].drop_duplicates().sort_values("order")
     refs = tuple(EditionRef(int(o), str(label)) for o, label in pairs.itertuples(index=False))
     orders = [r.order for r in refs]
     if len(set(orders)) != len(orders):
-        raise AnalysisError("ratings frame: an edition_order carries more than one label")
+        raise AnalysisError("ratings frame: an order carries more than one edition_label")
     return refs
 
 
 def resolve_edition(
     ratings: pd.DataFrame, edition: str | int, where: str = "edition"
 ) -> EditionRef:
-    """Find an edition by its label ("Jan.-Feb. 1973", "1983-84", "2024") or its edition_order.
+    """Find an edition by its label ("Jan.-Feb. 1973", "1983-84", "2024") or its order.
 
     A value equal to a label is a label (so 2024 is the 2024 edition); otherwise an integer is
-    an edition_order (1 = the 1973 edition). EditionNotFound names `where`, the argument.
+    an order (1 = the 1973 edition). EditionNotFound names `where`, the argument.
     """
     refs = edition_refs(ratings)
     text = " ".join(str(edition).split())

@@ -1,6 +1,6 @@
 """The ratings history since the 1973 edition: changes between consecutive editions, shares.
 
-Editions follow `edition_order` (1 = "Jan.-Feb. 1973"); labels are kept as the sheet prints
+Editions follow `order` (1 = "Jan.-Feb. 1973"); labels are kept as the sheet prints
 them. An entity not rated in either of two editions is not compared.
 """
 
@@ -127,9 +127,9 @@ class StatusShare(Shaped):
 
 def _paired(frame: pd.DataFrame) -> pd.DataFrame:
     rated = frame.dropna(subset=["pr_rating", "cl_rating"])
-    before = rated[["country_id", "edition_order", "pr_rating", "cl_rating", "status"]].copy()
-    before["edition_order"] = before["edition_order"] + 1
-    return rated.merge(before, on=["country_id", "edition_order"], suffixes=("", "_prev"))
+    before = rated[["country_id", "order", "pr_rating", "cl_rating", "status"]].copy()
+    before["order"] = before["order"] + 1
+    return rated.merge(before, on=["country_id", "order"], suffixes=("", "_prev"))
 
 
 def _changes(
@@ -176,7 +176,7 @@ def _changes(
 def rating_changes(
     ratings: pd.DataFrame, edition: str | int, territories: bool = False
 ) -> RatingChanges:
-    """PR, CL and status changes of `edition` (label or edition_order) against the one before."""
+    """PR, CL and status changes of `edition` (label or order) against the one before."""
     frame = ratings_frame(ratings, territories)
     ref = resolve_edition(frame, edition)
     refs = {r.order: r for r in edition_refs(frame)}
@@ -184,7 +184,7 @@ def rating_changes(
         raise EditionNotFound(
             f"edition {ref.label!r} has no previous edition in the ratings history", "edition"
         )
-    window = frame[frame["edition_order"].isin([ref.order - 1, ref.order])]
+    window = frame[frame["order"].isin([ref.order - 1, ref.order])]
     paired = _paired(window)
     return _changes(paired, ref, refs[ref.order - 1], territories)
 
@@ -196,7 +196,7 @@ def all_rating_changes(
     frame = ratings_frame(ratings, territories)
     refs = {r.order: r for r in edition_refs(frame)}
     paired = _paired(frame)
-    groups = dict(tuple(paired.groupby("edition_order", sort=True)))
+    groups = dict(tuple(paired.groupby("order", sort=True)))
     empty = paired.iloc[0:0]
     return tuple(
         _changes(groups.get(order, empty), refs[order], refs[order - 1], territories)
@@ -217,7 +217,7 @@ def status_distribution(
     frame = ratings_frame(ratings, territories).dropna(subset=["status"])
     if "raw" in frame.columns:
         frame = frame[frame["raw"].isna()]
-    counts = pd.crosstab(frame["edition_order"], frame["status"]).reindex(
+    counts = pd.crosstab(frame["order"], frame["status"]).reindex(
         columns=list(STATUSES), fill_value=0
     )
     refs = {r.order: r for r in edition_refs(frame)}

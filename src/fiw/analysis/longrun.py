@@ -195,12 +195,12 @@ def decline_runs(
 def transitions(
     ratings: pd.DataFrame, start: str | int, end: str | int, territories: bool = False
 ) -> Transitions:
-    """Status transitions between two editions of the ratings history (label or edition_order)."""
+    """Status transitions between two editions of the ratings history (label or order)."""
     frame = ratings_frame(ratings, territories)
     first, last = resolve_edition(frame, start, "from"), resolve_edition(frame, end, "to")
     rated = frame.dropna(subset=["status"])
-    before = rated.loc[rated["edition_order"] == first.order, ["country_id", "name", "status"]]
-    after = rated.loc[rated["edition_order"] == last.order, ["country_id", "name", "status"]]
+    before = rated.loc[rated["order"] == first.order, ["country_id", "name", "status"]]
+    after = rated.loc[rated["order"] == last.order, ["country_id", "name", "status"]]
     paired = before.merge(after, on="country_id", suffixes=("_from", "_to"))
     matrix = pd.crosstab(paired["status_from"], paired["status_to"]).reindex(
         index=list(STATUSES), columns=list(STATUSES), fill_value=0

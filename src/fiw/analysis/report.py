@@ -304,7 +304,7 @@ _TAIL = """
 | span changes and decline runs together | `long_run(scores, 2014, 2024, limit=10)` |
 
 Editions of the ratings history are given by label (`"Jan.-Feb. 1973"`, `"1983-84"`, `"2024"`)
-or by `edition_order` (1 = the 1973 edition); a value equal to a label is read as a label.
+or by `order` (1 = the 1973 edition); a value equal to a label is read as a label.
 
 **Averages** count each entity once per edition, without population weights. They are computed
 exactly from integer sums and rounded to two decimals **half away from zero** (2.345 → 2.35),

@@ -37,15 +37,12 @@ if TYPE_CHECKING:
     from fiw.store.search import SearchHit
 
 SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
-LEGACY_RATING_COLUMNS = ("edition", "edition_order")
-"""Kept at the end of `ratings()` for fiw.analysis and the web snapshot, which still read them:
-`edition` is the label (= `edition_label`), `edition_order` the order (= `order`)."""
-RATINGS_COLUMNS: tuple[str, ...] = (*RATING_COLUMNS, *LEGACY_RATING_COLUMNS)
+RATINGS_COLUMNS: tuple[str, ...] = RATING_COLUMNS
 REPORTS_COLUMNS: tuple[str, ...] = (
     "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
     "version", "problems", "source_file", "imported_at",
 )  # fmt: skip
-NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "order", "edition_order"})
+NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "order"})
 
 Many = Any  # one value or an iterable of them
 
@@ -173,8 +170,8 @@ class Dataset:
         country: str | None = None,
     ) -> pd.DataFrame:
         """The ratings history since the 1973 edition, one row per rated entry (columns:
-        `RATING_COLUMNS`, then the legacy `edition` and `edition_order`). `edition` filters by
-        publication year (1984) or label ("1983-84"), one or a list."""
+        `RATING_COLUMNS`). `edition` filters by publication year (1984) or label ("1983-84"),
+        one or a list."""
         r = RatingRow.__table__.c
         c = Country.__table__.c
         e = Edition.__table__.c
@@ -182,7 +179,6 @@ class Dataset:
             select(
                 c.id, c.iso3, c.name, r.kind, e.year, e.label, e.order, e.period,
                 r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule,
-                e.label.label("edition"), e.order.label("edition_order"),
             )
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)

@@ -60,6 +60,21 @@ class NewVersion:
     version: int
     supersedes: int | None
 
+    @classmethod
+    def following(
+        cls, page: Page, country_id: str, document: str, digest: str, old: Any
+    ) -> NewVersion:
+        """The version after `old` (the current row: its `id` and `version`), or the first
+        when there is none."""
+        return cls(
+            page=page,
+            country_id=country_id,
+            document=document,
+            digest=digest,
+            version=1 if old is None else old.version + 1,
+            supersedes=None if old is None else old.id,
+        )
+
 
 def document(report: Report) -> str:
     """The report's JSON form as stored (and digested): `fiw parse --json`'s object."""
@@ -177,16 +192,7 @@ def _new_versions(
         if old is not None and old.digest == sha:
             outcome.unchanged += 1
             continue
-        new.append(
-            NewVersion(
-                page=page,
-                country_id=country_id,
-                document=doc,
-                digest=sha,
-                version=1 if old is None else old.version + 1,
-                supersedes=None if old is None else old.id,
-            )
-        )
+        new.append(NewVersion.following(page, country_id, doc, sha, old))
     return new
 
 
@@ -281,14 +287,7 @@ def write_report(
         )
     ).first()
     page = Page(Path(source_path), source_path, report, sha, len(doc))
-    new = NewVersion(
-        page=page,
-        country_id=country_id,
-        document=doc,
-        digest=sha,
-        version=1 if old is None else old.version + 1,
-        supersedes=None if old is None else old.id,
-    )
+    new = NewVersion.following(page, country_id, doc, sha, old)
     [new_id] = _insert_versions(connection, [new], {sha: source_file_id})
     _write_paragraphs(
         connection,

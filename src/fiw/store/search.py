@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import computed_field
 from sqlalchemy import (
     Connection,
     Select,
@@ -25,14 +26,40 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.elements import ColumnElement
 
+from fiw.methodology import INDICATORS_OF, load_index
 from fiw.store.schema import Assessment, Country, Report, ReportParagraph
 from fiw.store.textsearch import Span, fts5_match, parse_query, snippet, tsquery
 
 
+def _sections() -> tuple[str, ...]:
+    rules = load_index("fiw")
+    asked = [q for q in rules.discretionary if q.last is None]
+    out = ["overview", "key_developments"]
+    for aggregate in rules.aggregates:
+        for category in aggregate.categories:
+            out += INDICATORS_OF[category]
+        out += [q.code for q in asked if q.aggregate == aggregate.code]
+    return tuple(out)
+
+
+SECTIONS: tuple[str, ...] = _sections()
+"""The sections a hit can be in, in the order of a report: the overview, key developments,
+then each aggregate's indicators and its discretionary question still asked (Q)."""
+
+
+def anchor(section: str) -> str:
+    """The country page's fragment for a section: the indicator code (A1 … G4, Q),
+    `overview`, `key-developments`, or `notes` for a note's label."""
+    if section == "key_developments":
+        return "key-developments"
+    return section if section in SECTIONS else "notes"
+
+
 @dataclass(frozen=True)
 class SearchHit:
-    """A paragraph that matches: where it is (country, edition, section, position) and a
-    snippet with the matches' character spans (`marks`)."""
+    """A paragraph that matches: where it is (country, edition, section, position), a
+    snippet with the matches' character spans (`marks`), and its address on the country page
+    (`url`, in the JSON too); the one hit type of `ds.search()`, the CLI and the web."""
 
     country_id: str
     name: str
@@ -43,6 +70,12 @@ class SearchHit:
     position: int
     snippet: str
     marks: tuple[Span, ...]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        """`/country/{id}/{edition}#{section}`: the paragraph on fiw's country page."""
+        return f"/country/{self.country_id}/{self.edition}#{anchor(self.indicator)}"
 
     def segments(self) -> list[tuple[str, bool]]:
         """The snippet as (text, is_match) pieces, for rendering the marks safely."""
@@ -63,6 +96,7 @@ class SearchHit:
             "position": self.position,
             "snippet": self.snippet,
             "marks": [list(m) for m in self.marks],
+            "url": self.url,
         }
 
 

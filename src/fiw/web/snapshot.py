@@ -115,10 +115,10 @@ class Snapshot:
 
         self.ratings_by_country: dict[str, list[Row]] = {}
         self.ratings_by_order: dict[int, list[Row]] = {}
-        for row in sorted(ratings, key=lambda r: (r["edition_order"] or 0, r["name"])):
-            row["year"] = year_of_order.get(row["edition_order"])
+        for row in sorted(ratings, key=lambda r: (r["order"] or 0, r["name"])):
+            row["year"] = year_of_order.get(row["order"])
             self.ratings_by_country.setdefault(row["country_id"], []).append(row)
-            self.ratings_by_order.setdefault(row["edition_order"], []).append(row)
+            self.ratings_by_order.setdefault(row["order"], []).append(row)
 
         scored = set(self.editions)
         self.all_editions: tuple[EditionInfo, ...] = tuple(

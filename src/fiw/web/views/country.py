@@ -124,7 +124,7 @@ def _edition_score(row: Row) -> EditionScore:
 
 def _rating_entry(r: Row) -> RatingEntry:
     return RatingEntry(
-        edition=str(r["edition"]), year=r["year"], order=r["edition_order"], period=r["period"],
+        edition=str(r["edition_label"]), year=r["year"], order=r["order"], period=r["period"],
         pr_rating=r["pr_rating"], cl_rating=r["cl_rating"], status=r["status"], raw=r["raw"],
     )  # fmt: skip
 

@@ -5,13 +5,14 @@ to its paragraph's section on the country page (`/country/{id}/{edition}#A1`).""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fiw.errors import ParameterError
-from fiw.methodology import INDICATORS_OF, STATUSES, load_index
+from fiw.methodology import INDICATORS, STATUSES
+from fiw.store import search as store_search
+from fiw.store.dataset import Dataset
 from fiw.store.search import SearchHit
 from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
 from fiw.web.render import (
@@ -23,58 +24,24 @@ from fiw.web.render import (
     page_format,
     respond,
 )
-from fiw.web.snapshot import Row
 
 router = APIRouter()
 
 
-def _sections() -> dict[str, str]:
-    """Sections a hit can be in, as the filter offers them (value -> label), in the order of a
-    report: each aggregate's indicators, then its discretionary question still asked (Q)."""
-    rules = load_index("fiw")
-    sections = {"overview": "Overview", "key_developments": "Key developments"}
-    for aggregate in rules.aggregates:
-        for category in aggregate.categories:
-            sections.update({code: code for code in INDICATORS_OF[category]})
-        for question in rules.discretionary:
-            if question.aggregate == aggregate.code and question.last is None:
-                sections[question.code] = f"{question.code} (discretionary)"
-    return sections
+def _label(section: str) -> str:
+    """A section as the filter offers it: Overview, Key developments, A1 … G4, Q (discretionary)."""
+    named = {"overview": "Overview", "key_developments": "Key developments"}
+    return named.get(section, section if section in INDICATORS else f"{section} (discretionary)")
 
 
-SECTIONS: dict[str, str] = _sections()
+SECTIONS: dict[str, str] = {s: _label(s) for s in store_search.SECTIONS}
+"""The sections a hit can be in (`fiw.store.search.SECTIONS`, value -> label)."""
 PAGE_SIZE = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
 
 
-class Searcher(Protocol):
-    """What the view needs from the store's Dataset."""
-
-    def search(
-        self,
-        q: str,
-        indicator: Any = None,
-        edition: Any = None,
-        region: Any = None,
-        status: Any = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[Any]: ...
-
-
-@dataclass(frozen=True)
-class Hit(SearchHit):
-    """The store's hit and the address of its paragraph on the country page."""
-
-    url: str
-
-    def row(self) -> Row:
-        """The hit as a CSV row (`CSV_COLUMNS`)."""
-        return {**self.to_dict(), "url": self.url}
-
-
-CSV_COLUMNS = [f.name for f in fields(Hit) if f.name != "marks"]
+CSV_COLUMNS = [*(f.name for f in fields(SearchHit) if f.name != "marks"), "url"]
 
 
 @dataclass(frozen=True)
@@ -97,13 +64,12 @@ class SearchPage(PageContext):
     limit: int
     count: int
     more: bool
-    hits: tuple[Hit, ...]
+    hits: tuple[SearchHit, ...]
 
 
-def searcher(request: Request) -> Searcher:
+def searcher(request: Request) -> Dataset:
     """The store behind the served snapshot: it runs the full-text search."""
-    found: Searcher = snapshot(request).store
-    return found
+    return snapshot(request).store
 
 
 def parse_section(value: str | None) -> str | None:
@@ -113,14 +79,6 @@ def parse_section(value: str | None) -> str | None:
         if key.lower() == value.lower():
             return key
     raise ParameterError("indicator", value, "one of " + ", ".join(SECTIONS))
-
-
-def anchor(indicator: str) -> str:
-    """The country page's fragment for a section: the indicator code (A1 … G4, Q),
-    `overview`, `key-developments`, or `notes` for a note's label."""
-    if indicator == "key_developments":
-        return "key-developments"
-    return indicator if indicator in SECTIONS else "notes"
 
 
 def run_search(
@@ -143,17 +101,13 @@ def run_search(
         edition=check_edition(request, edition) if edition is not None else None,
         region=parse_region(request, region), status=parse_status(status),
     )  # fmt: skip
-    found: list[Any] = []
+    found: list[SearchHit] = []
     if filters.q:
         found = searcher(request).search(
             filters.q, indicator=filters.indicator, edition=filters.edition,
             region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
         )  # fmt: skip
-    hits = tuple(
-        Hit(**{f.name: getattr(h, f.name) for f in fields(h)},
-            url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
-        for h in found[:limit]
-    )  # fmt: skip
+    hits = tuple(found[:limit])
     snap = snapshot(request)
     return SearchPage(
         filters=filters, editions=list(snap.editions), regions=list(snap.regions),
@@ -180,7 +134,9 @@ def search_page(
     return respond(request, "search.html", ctx)
 
 
-@router.get("/api/v1/search", response_model=list[Hit], responses=CSV_RESPONSE, tags=["search"])
+@router.get(
+    "/api/v1/search", response_model=list[SearchHit], responses=CSV_RESPONSE, tags=["search"]
+)
 def search_api(
     request: Request,
     q: str,
@@ -199,5 +155,5 @@ def search_api(
         raise ParameterError("q", q, "at least one word to search for")
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
     if page_format(request) == "csv":
-        return csv_response([h.row() for h in ctx.hits], CSV_COLUMNS, "fiw-search.csv")
-    return json_response(ctx.hits, kind=tuple[Hit, ...])
+        return csv_response([h.to_dict() for h in ctx.hits], CSV_COLUMNS, "fiw-search.csv")
+    return json_response(ctx.hits, kind=tuple[SearchHit, ...])
