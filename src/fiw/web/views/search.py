@@ -4,13 +4,15 @@ to its paragraph's section on the country page (`/country/{id}/{edition}#A1`).""
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fiw.errors import ParameterError
+from fiw.errors import FiwError, ParameterError
 from fiw.methodology import INDICATORS_OF, STATUSES, load_index
 from fiw.store.search import SearchHit
 from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
@@ -46,6 +48,19 @@ SECTIONS: dict[str, str] = _sections()
 PAGE_SIZE = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
+
+
+# Searches run one per two cores at a time (the others queue), so that broad queries cannot
+# take every core from the pages and the API; a search that waits too long is a 429.
+SEARCH_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // 2))
+SEARCH_WAIT = 10.0
+
+
+class SearchBusy(FiwError):
+    """Every search slot stayed taken for SEARCH_WAIT seconds."""
+
+    http_status = 429
+    where = "q"
 
 
 class Searcher(Protocol):
@@ -145,10 +160,15 @@ def run_search(
     )  # fmt: skip
     found: list[Any] = []
     if filters.q:
-        found = searcher(request).search(
-            filters.q, indicator=filters.indicator, edition=filters.edition,
-            region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
-        )  # fmt: skip
+        if not SEARCH_SLOTS.acquire(timeout=SEARCH_WAIT):
+            raise SearchBusy("q: too many searches at once; try again in a few seconds")
+        try:
+            found = searcher(request).search(
+                filters.q, indicator=filters.indicator, edition=filters.edition,
+                region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
+            )  # fmt: skip
+        finally:
+            SEARCH_SLOTS.release()
     hits = tuple(
         Hit(**{f.name: getattr(h, f.name) for f in fields(h)},
             url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
