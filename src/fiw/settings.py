@@ -53,6 +53,16 @@ class Settings(BaseSettings):
         description="publisher's URL of the ratings-and-statuses workbook",
     )
 
+    session_hours: float = Field(
+        12, gt=0, description="how long a workbench login lasts (hours; 2/3 of it when idle)"
+    )
+    login_delay: float = Field(
+        0.5, ge=0, description="seconds a login waits after the 3rd failure (doubling, max 4 s)"
+    )
+    login_limit: int = Field(
+        10, ge=1, description="failed logins per name or address in 15 minutes before 429"
+    )
+
     @model_validator(mode="after")
     def _derive_paths(self) -> Settings:
         if self.data_dir is None:

@@ -36,6 +36,7 @@ from fiw.store.reports import (
     write_pages,
 )
 from fiw.store.schema import Base, SourceFile
+from fiw.store.state import bump_data_version
 
 Progress = Callable[[str, float], None]
 """Called with a description and the fraction of the work done since the last call."""
@@ -216,6 +217,8 @@ def import_files(
             pages_reports.append(pages_report(pages, outcome))
             if progress:
                 progress(f"wrote {pages.path.name}", step)
+        if any(r.changed_anything for r in (*written.values(), *pages_reports)):
+            bump_data_version(connection)  # running servers reload what they serve
     # in the order the files were given, pages last
     return [*(written[i] for i in range(len(batches))), *pages_reports]
 

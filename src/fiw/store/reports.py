@@ -340,6 +340,54 @@ def _write(
     _write_paragraphs(connection, paragraph_rows)
 
 
+def write_report(
+    connection: Connection, report: Report, country_id: str, source_file_id: int, source_path: str
+) -> int:
+    """Store `report` as the new current version of its country-edition (the earlier one kept,
+    superseded), with its paragraphs and search index; returns its id. For the workbench's
+    publications, which are no page files."""
+    reports = _table(ReportRow)
+    doc = document(report)
+    digest = _digest(doc.encode())
+    old = connection.execute(
+        select(reports.c.id, reports.c.version).where(
+            reports.c.country_id == country_id,
+            reports.c.edition == report.edition,
+            reports.c.current,
+        )
+    ).first()
+    if old is not None:
+        connection.execute(
+            update(reports)
+            .where(reports.c.id == old.id)
+            .values(current=False, superseded_at=datetime.now(UTC))
+        )
+    page = Page(Path(source_path), source_path, report, digest, len(doc))
+    values = {
+        **report_row(page, country_id, doc, digest),
+        "version": 1 if old is None else old.version + 1, "current": True,
+        "superseded_at": None, "source_file_id": source_file_id,
+        "source_path": source_path[-1000:],
+    }  # fmt: skip
+    new_id = int(
+        connection.execute(insert(reports).values(values).returning(reports.c.id)).scalar_one()
+    )
+    _write_paragraphs(
+        connection,
+        [
+            {
+                "report_id": new_id,
+                "section": section,
+                "position": position,
+                "ordinal": i,
+                "text": body,
+            }
+            for i, (section, position, body) in enumerate(paragraphs(report))
+        ],
+    )
+    return new_id
+
+
 def _write_paragraphs(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert paragraphs with their search index: FTS5 rows on SQLite, tsvectors on PostgreSQL."""
     if not rows:

@@ -40,7 +40,7 @@ SUBTOTALS = ("a", "b", "c", "d", "e", "f", "g")
 STATUSES = ("Free", "Partly Free", "Not Free")
 KINDS = ("country", "territory")
 STATUS_RULES = ("follows", "either", "contradicts")
-SOURCE_KINDS = ("all_data", "ratings", "export", "pages")
+SOURCE_KINDS = ("all_data", "ratings", "export", "pages", "workbench")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -271,3 +271,8 @@ def include_object(
 ) -> bool:
     """Alembic's filter: leave the engine-specific search index out of model comparisons."""
     return not (name or "").startswith(SEARCH_OBJECTS)
+
+
+# The workbench's tables (users, drafts, revisions …) and the store's data version join this
+# MetaData: imported here so that the models always describe the whole schema.
+from fiw.store import workbench_schema as workbench_schema  # noqa: E402
