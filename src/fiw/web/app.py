@@ -124,8 +124,10 @@ async def _api_docs() -> HTMLResponse:
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The spec, with the values each filter accepts spelled out (regions come from the data;
-    the handlers also accept other capitalisations)."""
-    if app.openapi_schema is None:
+    the handlers also accept other capitalisations); rebuilt when the served data changes."""
+    generation = getattr(app.state, "generation", 0)
+    if app.openapi_schema is None or getattr(app.state, "openapi_generation", 0) != generation:
+        app.state.openapi_generation = generation
         from fastapi.openapi.utils import get_openapi
 
         spec = get_openapi(
