@@ -3,7 +3,8 @@ every response, cached or not).
 
 - Security headers on every response: a strict Content-Security-Policy (no inline script or
   style: the explorer's pages load only their own files; `/api/docs`, Swagger UI, also gets
-  inline styles and data: images, which it needs), `X-Content-Type-Options: nosniff`,
+  inline styles, which it needs; a route that sets a policy of its own, such as a workbench
+  draft's export, keeps it, with `frame-ancestors 'none'` added), `X-Content-Type-Options: nosniff`,
   `frame-ancestors 'none'` and `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, and
   `Cache-Control: no-store` on errors.
 - HEAD on every GET route (answered as the GET, without the body), and OPTIONS on every path
@@ -19,7 +20,7 @@ import re
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fiw.web.errors import error_response
@@ -94,7 +95,11 @@ class SecurityHeaders:
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = csp
+                own = headers.get("content-security-policy")  # a route's stricter policy
+                if own is None:
+                    headers["Content-Security-Policy"] = csp
+                elif "frame-ancestors" not in own:
+                    headers["Content-Security-Policy"] = f"{own}; frame-ancestors 'none'"
                 for key, value in HEADERS.items():
                     headers[key] = value
                 if message["status"] >= 400:
@@ -143,17 +148,20 @@ class SecurityHeaders:
         return None
 
     def _allowed(self, scope: Scope) -> list[str]:
-        """The methods a path answers (GET implies HEAD; OPTIONS always), none when unknown."""
-        probe = {**scope, "method": "GET"}
-        methods: set[str] = set()
-        for route in scope["app"].router.routes:
-            match, _ = route.matches(probe)
-            if match is Match.NONE:
-                continue
-            methods |= set(getattr(route, "methods", None) or {"GET"})
-        if not methods:
+        """The methods a path answers (GET implies HEAD; OPTIONS always), none when unknown.
+        Each method is tried against the routes (included routers match as a whole)."""
+        routes = scope["app"].router.routes
+        allowed = []
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            probe = {**scope, "method": method}
+            for route in routes:
+                if isinstance(route, Mount) and method != "GET":
+                    continue  # static files: GET and HEAD only
+                if route.matches(probe)[0] is Match.FULL:
+                    allowed.append(method)
+                    break
+        if not allowed:
             return []
-        if "GET" in methods:
-            methods.add("HEAD")
-        order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
-        return [m for m in order if m in methods] + ["OPTIONS"]
+        if "GET" in allowed:
+            allowed.insert(1, "HEAD")
+        return [*allowed, "OPTIONS"]
