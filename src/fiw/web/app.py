@@ -16,6 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from fiw.methodology import Status
 from fiw.settings import Settings
+from fiw.store.textsearch import MAX_QUERY_CHARS
 from fiw.web import errors, security, workbench
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.freshness import DataWatcher
@@ -141,8 +142,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "region": list(data.regions),
             "indicator": list(search.SECTIONS),
         }
+        # q: at least one letter or digit, and within the bounds of fiw.store.textsearch
         exact: dict[str, dict[str, Any]] = {
-            "q": {"type": "string", "pattern": r"[^\W_]"},  # at least one letter or digit
+            "q": {"type": "string", "pattern": r"[^\W_]", "maxLength": MAX_QUERY_CHARS},
             "limit": {"type": "integer", "minimum": 1, "maximum": search.MAX_LIMIT},
             "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
         }
