@@ -131,21 +131,21 @@ class SecurityHeaders:
         """An error response for a request beyond the bounds, or None."""
         path: str = scope["path"]
         query: bytes = scope["query_string"]
-        request = Request(scope)
         if len(path.encode("utf-8", "surrogateescape")) + len(query) > MAX_URL_BYTES:
-            return error_response(
-                request, 414, f"the address is longer than {MAX_URL_BYTES:,} bytes"
+            status, message, where = (
+                414,
+                f"the address is longer than {MAX_URL_BYTES:,} bytes",
+                None,
             )
-        if LONG_NUMBER.search(path):
-            return error_response(
-                request, 422, f"numbers in a path have at most {MAX_PATH_DIGITS} digits (an "
-                "edition is a year such as 2024)", "path",
-            )  # fmt: skip
-        if query.count(b"&") + 1 > MAX_PARAMETERS:
-            return error_response(
-                request, 422, f"more than {MAX_PARAMETERS} query parameters", "query"
-            )
-        return None
+        elif LONG_NUMBER.search(path):
+            status, where = 404, "path"  # like any edition that does not exist
+            message = (f"no page at this address: numbers in a path have at most "
+                       f"{MAX_PATH_DIGITS} digits (an edition is a year such as 2024)")  # fmt: skip
+        elif query.count(b"&") + 1 > MAX_PARAMETERS:
+            status, message, where = 422, f"more than {MAX_PARAMETERS} query parameters", "query"
+        else:
+            return None
+        return error_response(Request(scope), status, message, where)
 
     def _allowed(self, scope: Scope) -> list[str]:
         """The methods a path answers (GET implies HEAD; OPTIONS always), none when unknown.
