@@ -113,6 +113,18 @@ def test_oversized_editions_are_4xx_in_the_right_shape(client: httpx.Client, pat
         assert "9" * 200 not in response.text  # not echoed whole
 
 
+@pytest.mark.parametrize(
+    "path", ["/country/%00", "/country/%00/2023.json", "/api/v1/countries/a%00b",
+             "/api/v1/search?q=a%00b", "/countries?region=%00"],
+)  # fmt: skip
+def test_nul_characters_are_4xx_on_both_databases(client: httpx.Client, path: str) -> None:
+    """PostgreSQL refuses NUL in text: a NUL in a country key was a 500 there (found by the
+    web fuzz)."""
+    response = client.get(path)
+    assert 400 <= response.status_code < 500, response.text[:200]
+    check_headers(response)
+
+
 def test_twins_answer_errors_in_json(client: httpx.Client) -> None:
     response = client.get("/changes/" + "9" * 5000 + ".json")
     assert 400 <= response.status_code < 500

@@ -9,8 +9,9 @@ every response, cached or not).
   `Cache-Control: no-store` on errors.
 - HEAD on every GET route (answered as the GET, without the body), and OPTIONS on every path
   that exists (204 with `Allow`), instead of 405.
-- Bounds on what a request may send before any view runs: the URL's length (414) and the
-  number of query parameters (422), answered in the app's one error shape.
+- Bounds on what a request may send before any view runs: the URL's length (414), the
+  number of query parameters and NUL characters in them (422), over-long numbers and NUL
+  characters in the path (404), answered in the app's one error shape.
 """
 
 from __future__ import annotations
@@ -137,6 +138,15 @@ class SecurityHeaders:
                 f"the address is longer than {MAX_URL_BYTES:,} bytes",
                 None,
             )
+        elif "\x00" in path:  # PostgreSQL refuses NUL in any text: no key can hold one
+            status, message, where = (
+                404,
+                "no page at this address: it holds a NUL character",
+                "path",
+            )
+        elif b"%00" in query or b"\x00" in query:
+            status, where = 422, "query"
+            message = "a query parameter holds a NUL character (%00): no value fiw takes can"
         elif LONG_NUMBER.search(path):
             status, where = 404, "path"  # like any edition that does not exist
             message = (f"no page at this address: numbers in a path have at most "
