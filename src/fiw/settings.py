@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(user_data_dir("fiw", appauthor=False)) / "downloads",
         description="where `fiw download` keeps the workbooks it fetched",
     )
+    assist_model: Path = Field(
+        default_factory=lambda: Path(user_data_dir("fiw", appauthor=False)) / "assist.joblib",
+        description="where `fiw assist train` saves the score assistant's model",
+    )
     all_data_url: str = Field(
         "https://freedomhouse.org/sites/default/files/2024-02/All_data_FIW_2013-2024.xlsx",
         description="publisher's URL of the indicator-score workbook",

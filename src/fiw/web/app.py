@@ -24,6 +24,7 @@ from fiw.web.queries import status_slug
 from fiw.web.snapshot import Snapshot
 from fiw.web.views import (
     assessments,
+    assist,
     changes,
     compare,
     countries,
@@ -95,7 +96,7 @@ def create_app(
     app.state.templates = templates()
     errors.install(app)
     views = (home, countries, country, compare, methodology, assessments, search, changes, trends)
-    for module in views:
+    for module in (*views, assist):
         app.include_router(module.router)
     app.include_router(methodology_data.router)
     workbench.install(app, settings)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from fiw.methodology.engine import score
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.store.batch import year_only_edition
-from fiw.store.reports import write_report
+from fiw.store.report_versions import write_report
 from fiw.store.schema import Assessment, Edition, SourceFile
 from fiw.store.state import bump_data_version
 from fiw.store.workbench_schema import Publication, table_of
