@@ -77,8 +77,13 @@ def import_command(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="skip (and list) pages that cannot be parsed")
     ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(help="seconds to wait for another import to finish (then exit 3)", min=0),
+    ] = 60.0,
 ) -> None:
-    """Import official workbooks, fiw exports and report pages in one transaction."""
+    """Import official workbooks, fiw exports and report pages in one transaction (one import
+    at a time: another one waits, or exits 3 after --wait seconds)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from fiw.store.database import make_engine
@@ -92,7 +97,7 @@ def import_command(
         def advance(description: str, done: float) -> None:
             progress.update(task, description=description, advance=done)
 
-        reports = import_files(engine, files, progress=advance, skip_bad=skip_bad)
+        reports = import_files(engine, files, progress=advance, skip_bad=skip_bad, wait=wait)
     if as_json:
         print_json({"files": [r.to_dict() for r in reports]})
         return

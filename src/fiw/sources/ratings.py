@@ -215,8 +215,15 @@ def _records(
 def _count(path: Path, sheet: str, row: int, column: str, value: object) -> int:
     if isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
+    blank = (
+        " (a formula without its saved value? a program that does not compute formulas, such "
+        "as openpyxl, saves none: open the file in a spreadsheet program and save it again)"
+        if value in ("", None)
+        else ""
+    )
     raise WorkbookError(
-        path, f"sheet {sheet!r}, row {row}, {column}: {value!r}; expected a count of countries"
+        path,
+        f"sheet {sheet!r}, row {row}, {column}: {value!r}; expected a count of countries{blank}",
     )
 
 
@@ -269,6 +276,7 @@ def read_ratings(path: Path | str) -> RatingsWorkbook:
     first_sheet = ""
     records: list[RatingRecord] = []
     distribution_sheet: tuple[str, Rows] | None = None
+    sheets: list[str] = []  # the ratings sheets, as named
     for sheet in book.sheet_names:
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -283,6 +291,7 @@ def read_ratings(path: Path | str) -> RatingsWorkbook:
                     path, f"sheet {sheet!r} lists other editions than sheet {first_sheet!r}"
                 )
             records.extend(_records(path, sheet, rows, editions))
+            sheets.append(sheet)
         elif is_distribution_sheet(rows):
             distribution_sheet = (sheet, rows)
     if editions is None:
@@ -300,7 +309,12 @@ def read_ratings(path: Path | str) -> RatingsWorkbook:
     distribution = _distribution(path, *distribution_sheet, editions)
     kinds = {r.kind for r in records}
     if "country" not in kinds:
-        raise WorkbookError(path, "no 'Country Ratings, Statuses' sheet with rated entries")
+        named = ", ".join(repr(sheet) for sheet in sheets)
+        raise WorkbookError(
+            path,
+            f"no sheet of country ratings: the sheets with the ratings layout ({named}) are "
+            "named for territories; expected one whose name starts 'Country'",
+        )
     return RatingsWorkbook(
         path=path,
         editions=editions,

@@ -25,6 +25,7 @@ from fiw.sources.ratings import read_ratings
 from fiw.store.batch import PROVENANCE, TABLE_KEYS, Batch, Row, all_data_batch, ratings_batch
 from fiw.store.errors import ImportFailed
 from fiw.store.export import EXPORT_SUFFIXES, detect_export, read_export
+from fiw.store.lock import DEFAULT_WAIT, import_transaction
 from fiw.store.migrate import upgrade
 from fiw.store.report_pages import PageSet, is_pages_source, map_countries, read_pages
 from fiw.store.report_versions import PagesOutcome, write_pages
@@ -150,12 +151,15 @@ def import_files(
     urls: Mapping[Path, str] | None = None,
     progress: Progress | None = None,
     skip_bad: bool = False,
+    wait: float = DEFAULT_WAIT,
 ) -> list[ImportReport]:
     """Import files into the database (migrated first) in ONE transaction, all or nothing.
 
     Workbooks and exports are recognised by content; a folder (walked for `*.txt`) or a
     `.txt` file holds report pages, written after the workbooks so that their scores are
     compared with the official ones. `skip_bad` skips pages that cannot be parsed (listed).
+    One import writes at a time (`fiw.store.lock`): another one waits up to `wait` seconds,
+    then fails with ImportBusy.
     """
     files = [Path(p) for p in paths]
     step = 1.0 / (2 * len(files)) if files else 0.0
@@ -178,7 +182,7 @@ def import_files(
     upgrade(engine)
     written: dict[int, ImportReport] = {}
     pages_reports: list[ImportReport] = []
-    with engine.begin() as connection:
+    with import_transaction(engine, wait) as connection:
         for i in order:
             batch, sha256, size = batches[i]
             if progress:

@@ -94,6 +94,11 @@ def read_pages(path: Path, *, skip_bad: bool = False) -> PageSet:
             continue
         data = file.read_bytes()
         pages.pages.append(Page(file, name, report, digest(data), len(data)))
+    if not pages.pages:  # `--skip-bad` skipped everything: nothing to import is a failure
+        raise ImportFailed(
+            path, f"none of its {len(pages.skipped):,} pages can be parsed, nothing was "
+            f"imported (the first: {pages.skipped[0]})"
+        )  # fmt: skip
     return pages
 
 

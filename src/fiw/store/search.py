@@ -7,7 +7,9 @@ gives the same hits (and the same first `limit`) on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +26,21 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from fiw.methodology import INDICATORS_OF, load_index
 from fiw.store.schema import Assessment, Country, Report, ReportParagraph
-from fiw.store.textsearch import Span, fts5_match, parse_query, snippet, tsquery
+from fiw.store.textsearch import (
+    SearchError,
+    Span,
+    fts5_match,
+    parse_query,
+    snippet,
+    tsquery,
+)
+
+MAX_SECONDS = 2.0  # a search's time in the database; the slowest real query takes 0.1 s
 
 
 def _sections() -> tuple[str, ...]:
@@ -156,7 +168,9 @@ def search(
             query = query.where(field.in_(list(values)))
     query = query.order_by(r.edition.desc(), c.id, p.ordinal).limit(limit).offset(offset)
     hits = []
-    for row in connection.execute(query):
+    with time_limit(connection, MAX_SECONDS):
+        rows = connection.execute(query).all()
+    for row in rows:
         shown, marks = snippet(row.text, terms)
         hits.append(
             SearchHit(
@@ -172,6 +186,37 @@ def search(
             )
         )
     return hits
+
+
+@contextmanager
+def time_limit(connection: Connection, seconds: float) -> Iterator[None]:
+    """Stop the statements run inside after `seconds` (PostgreSQL's statement_timeout for the
+    transaction; a progress handler on SQLite), as a SearchError: one broad query (`a* b* …`)
+    must not hold a connection and a core for long while others wait."""
+    postgres = connection.dialect.name == "postgresql"
+    raw: Any = None
+    if postgres:
+        connection.execute(text(f"SET LOCAL statement_timeout = {int(seconds * 1000)}"))
+    else:
+        raw = connection.connection.driver_connection
+        deadline = time.monotonic() + seconds
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
+    try:
+        yield
+    except OperationalError as exc:
+        text_of = str(exc.orig).lower()
+        if "interrupted" in text_of or "statement timeout" in text_of:
+            raise SearchError(
+                f"q: the search took longer than {seconds:g} s and was stopped; "
+                "use fewer or longer prefix* terms, or filter by edition"
+            ) from exc
+        raise
+    else:
+        if postgres:  # the rest of the caller's transaction runs without the limit
+            connection.execute(text("SET LOCAL statement_timeout = DEFAULT"))
+    finally:
+        if raw is not None:
+            raw.set_progress_handler(None, 0)
 
 
 def split_marks(snippet: str, marks: Iterable[tuple[int, int]]) -> list[tuple[str, bool]]:

@@ -17,6 +17,11 @@ from fiw.errors import FiwError
 WORD = re.compile(r"[^\W_]+")
 TERM = re.compile(r'"([^"]*)"?(\*?)|(\S+)')
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+# Bounds on a query and on indexed words: PostgreSQL refuses a lexeme of 2,048 bytes or more
+# (500 characters are at most 2,000 UTF-8 bytes), and a query's work grows with its words.
+MAX_WORD_CHARS = 500
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 32
 
 
 class SearchError(FiwError, ValueError):
@@ -27,8 +32,9 @@ class SearchError(FiwError, ValueError):
 
 
 def words(text: str) -> list[str]:
-    """The indexed words of a text: runs of letters and digits, case-folded."""
-    return [w.casefold() for w in WORD.findall(text)]
+    """The indexed words of a text: runs of letters and digits, case-folded (none longer
+    than MAX_WORD_CHARS: no language has such words, and PostgreSQL could not index them)."""
+    return [w.casefold() for w in WORD.findall(text) if len(w) <= MAX_WORD_CHARS]
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,15 @@ class Term:
 
 
 def parse_query(q: str) -> tuple[Term, ...]:
-    """The terms of a query string; SearchError when it holds no word to look for."""
+    """The terms of a query string; SearchError when it holds no word to look for, or more
+    than the bounds allow (characters, words, a word's length)."""
+    if len(q) > MAX_QUERY_CHARS:
+        raise SearchError(f"q: expected at most {MAX_QUERY_CHARS:,} characters, got {len(q):,}")
+    longest = max(WORD.findall(q), key=len, default="")
+    if len(longest) > MAX_WORD_CHARS:
+        raise SearchError(
+            f"q: expected words of at most {MAX_WORD_CHARS} characters, got one of {len(longest):,}"
+        )
     terms: list[Term] = []
     for match in TERM.finditer(q):
         quoted, star, bare = match.groups()
@@ -51,6 +65,8 @@ def parse_query(q: str) -> tuple[Term, ...]:
             found = tuple(words(quoted))
         if found:
             terms.append(Term(found, prefix=bool(star)))
+    if sum(len(t.words) for t in terms) > MAX_QUERY_WORDS:
+        raise SearchError(f"q: expected at most {MAX_QUERY_WORDS} words to search for")
     if not terms:
         raise SearchError(
             f"q = {q!r}: expected at least one word to search for (letters or digits)"

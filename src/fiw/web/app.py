@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -17,7 +16,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from fiw.methodology import Status
 from fiw.settings import Settings
-from fiw.web import errors, workbench
+from fiw.store.textsearch import MAX_QUERY_CHARS
+from fiw.web import errors, security, workbench
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.freshness import DataWatcher
 from fiw.web.queries import status_slug
@@ -105,26 +105,31 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(CacheHeaders)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=5)  # 1 ms, not 5, per 100 KB
-    app.add_middleware(ResponseCache)  # outermost: keeps the compressed bytes
+    app.add_middleware(ResponseCache)  # outermost of these: keeps the compressed bytes
+    security.install(app)  # around everything: headers on every response, HEAD, OPTIONS
     return app
 
 
 async def _api_docs() -> HTMLResponse:
-    """The interactive API documentation (Swagger UI), from fiw's own static files."""
+    """The interactive API documentation (Swagger UI), from fiw's own static files: no inline
+    script (`static/api-docs.js` starts it), so the strict Content-Security-Policy holds."""
     vendor = "/static/vendor/swagger-ui-dist"
-    return get_swagger_ui_html(
-        openapi_url="/api/openapi.json",
-        title="fiw API",
-        swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
-        swagger_css_url=f"{vendor}/swagger-ui.css",
-        swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+    return HTMLResponse(
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>fiw API</title>'
+        f'<link rel="stylesheet" href="{vendor}/swagger-ui.css">'
+        f'<link rel="icon" href="{vendor}/favicon-32x32.png"></head>'
+        '<body><div id="swagger-ui" data-spec="/api/openapi.json"></div>'
+        f'<script src="{vendor}/swagger-ui-bundle.js"></script>'
+        '<script src="/static/api-docs.js"></script></body></html>\n'
     )
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The spec, with the values each filter accepts spelled out (regions come from the data;
-    the handlers also accept other capitalisations)."""
-    if app.openapi_schema is None:
+    the handlers also accept other capitalisations); rebuilt when the served data changes."""
+    generation = getattr(app.state, "generation", 0)
+    if app.openapi_schema is None or getattr(app.state, "openapi_generation", 0) != generation:
+        app.state.openapi_generation = generation
         from fastapi.openapi.utils import get_openapi
 
         spec = get_openapi(
@@ -138,8 +143,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "region": list(data.regions),
             "indicator": list(search.SECTIONS),
         }
+        # q: at least one letter or digit, and within the bounds of fiw.store.textsearch
         exact: dict[str, dict[str, Any]] = {
-            "q": {"type": "string", "pattern": r"[^\W_]"},  # at least one letter or digit
+            "q": {"type": "string", "pattern": r"[^\W_]", "maxLength": MAX_QUERY_CHARS},
             "limit": {"type": "integer", "minimum": 1, "maximum": search.MAX_LIMIT},
             "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
         }

@@ -44,6 +44,14 @@ def error_response(
     return HTMLResponse(html, status_code=status)
 
 
+def _short(value: object, limit: int = 80) -> str:
+    """A value as a message shows it: its repr, cut to `limit` characters."""
+    shown = (
+        repr(value) if not isinstance(value, str) or len(value) <= limit else repr(value[:limit])
+    )
+    return shown if len(shown) <= limit + 2 else shown[:limit] + "…"
+
+
 def _validation_error(exc: RequestValidationError) -> tuple[str, str | None]:
     """The message of a failed validation, and the first parameter it names."""
     parts, names = [], []
@@ -51,7 +59,9 @@ def _validation_error(exc: RequestValidationError) -> tuple[str, str | None]:
         where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path"))
         names.append(where)
         value = err.get("input")
-        shown = f" (got {value!r})" if value is not None and not isinstance(value, dict) else ""
+        shown = (
+            f" (got {_short(value)})" if value is not None and not isinstance(value, dict) else ""
+        )
         parts.append(f"{where}: {err.get('msg', 'invalid')}{shown}")
     return "; ".join(parts) or "invalid request", next((n for n in names if n), None)
 
@@ -67,7 +77,7 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, HTTPException)
         message = exc.detail if isinstance(exc.detail, str) else "error"
         if exc.status_code == 404 and message == "Not Found":
-            message = f"no page at {request.url.path}"
+            message = f"no page at {request.url.path[:200]}"
         if exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
         response = error_response(request, exc.status_code, message)
@@ -79,6 +89,11 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return error_response(request, 422, *_validation_error(exc))
 
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # the traceback goes to the server's log, never to the client
+        return error_response(request, 500, "internal error: the server's log has the details")
+
     app.add_exception_handler(FiwError, fiw_error)
+    app.add_exception_handler(Exception, internal_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

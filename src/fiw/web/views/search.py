@@ -4,12 +4,14 @@ to its paragraph's section on the country page (`/country/{id}/{edition}#A1`).""
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, fields
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fiw.errors import ParameterError
+from fiw.errors import FiwError, ParameterError
 from fiw.methodology import INDICATORS, STATUSES
 from fiw.store import search as store_search
 from fiw.store.dataset import Dataset
@@ -39,6 +41,19 @@ SECTIONS: dict[str, str] = {s: _label(s) for s in store_search.SECTIONS}
 PAGE_SIZE = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
+
+
+# Searches run one per two cores at a time (the others queue), so that broad queries cannot
+# take every core from the pages and the API; a search that waits too long is a 429.
+SEARCH_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // 2))
+SEARCH_WAIT = 10.0
+
+
+class SearchBusy(FiwError):
+    """Every search slot stayed taken for SEARCH_WAIT seconds."""
+
+    http_status = 429
+    where = "q"
 
 
 CSV_COLUMNS = [*(f.name for f in fields(SearchHit) if f.name != "marks"), "url"]
@@ -103,10 +118,15 @@ def run_search(
     )  # fmt: skip
     found: list[SearchHit] = []
     if filters.q:
-        found = searcher(request).search(
-            filters.q, indicator=filters.indicator, edition=filters.edition,
-            region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
-        )  # fmt: skip
+        if not SEARCH_SLOTS.acquire(timeout=SEARCH_WAIT):
+            raise SearchBusy("q: too many searches at once; try again in a few seconds")
+        try:
+            found = searcher(request).search(
+                filters.q, indicator=filters.indicator, edition=filters.edition,
+                region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
+            )  # fmt: skip
+        finally:
+            SEARCH_SLOTS.release()
     hits = tuple(found[:limit])
     snap = snapshot(request)
     return SearchPage(

@@ -1,0 +1,109 @@
+"""Normal API requests while worst-case searches run: a real `fiw serve` over a fresh SQLite
+store (imported on its first start); the p99 latency of normal API requests (every one
+rendered: unique query strings) from 4 clients for 8 s, first alone, then while 4 more clients
+send the most expensive searches fiw accepts (as many prefix terms and phrase words as the
+bounds allow). Target: the p99 under load stays under twice the p99 without it.
+
+Run alone with `python -m bench.search_load`; `run()` returns rows for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from statistics import quantiles
+from typing import Any
+
+import httpx
+
+from bench.web import _stop, start_server
+from fiw.store.textsearch import MAX_QUERY_WORDS
+
+CLIENTS = 4
+SEARCHERS = 4
+SECONDS = 8.0
+NORMAL = "/api/v1/countries/kazakhstan"
+# the most work a query may ask for: every word a one-letter prefix, or a long phrase of the
+# commonest words
+WORST = [
+    " ".join(f"{c}*" for c in "abcdefghijklmnopqrstuvwxyz0123456789"[:MAX_QUERY_WORDS]),
+    '"' + " ".join(["the", "of", "and", "to", "in"] * (MAX_QUERY_WORDS // 5)) + '"',
+    " ".join(["the*", "a*", "s*", "c*"] * (MAX_QUERY_WORDS // 4)),
+]
+RATIO_TARGET = 2.0
+
+
+async def _measure(base: str, searches: bool) -> dict[str, float]:
+    """p50/p99 (ms) of NORMAL from CLIENTS clients, with SEARCHERS searching alongside."""
+    latencies: list[float] = []
+    search_times: list[float] = []
+    statuses: dict[int, int] = {}
+    stop = time.perf_counter() + SECONDS
+    counter = [0]
+
+    async def normal(client: httpx.AsyncClient) -> None:
+        while time.perf_counter() < stop:
+            counter[0] += 1
+            t = time.perf_counter()
+            r = await client.get(f"{NORMAL}?_={counter[0]}")
+            latencies.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                raise RuntimeError(f"{NORMAL}: HTTP {r.status_code}")
+
+    async def search(client: httpx.AsyncClient, start: int) -> None:
+        i = start
+        while time.perf_counter() < stop:
+            i += 1
+            t = time.perf_counter()
+            r = await client.get("/api/v1/search", params={"q": WORST[i % len(WORST)], "_": i})
+            search_times.append(time.perf_counter() - t)
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+            if r.status_code >= 500:
+                raise RuntimeError(f"search: HTTP {r.status_code}")
+
+    limits = httpx.Limits(max_connections=CLIENTS + SEARCHERS)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        await client.get(NORMAL)
+        tasks = [normal(client) for _ in range(CLIENTS)]
+        if searches:
+            tasks += [search(client, k * 1000) for k in range(SEARCHERS)]
+        await asyncio.gather(*tasks)
+    cuts = quantiles(latencies, n=100)
+    return {
+        "p50": cuts[49],
+        "p99": cuts[98],
+        "requests": len(latencies),
+        "searches": len(search_times),
+        "slowest_search": max(search_times, default=0.0),
+        "statuses": float(sum(v for k, v in statuses.items() if k == 200)),
+    }
+
+
+def run() -> list[dict[str, Any]]:
+    folder = Path(tempfile.mkdtemp(prefix="fiw-bench-search-"))
+    process, base = start_server(folder / "fiw.sqlite")
+    try:
+        alone = asyncio.run(_measure(base, searches=False))
+        loaded = asyncio.run(_measure(base, searches=True))
+    finally:
+        _stop(process)
+    ratio = loaded["p99"] / alone["p99"]
+    return [
+        {"benchmark": f"{NORMAL} (rendered), {CLIENTS} clients: p50 / p99 latency alone "
+                      f"({alone['requests']:,} requests)",
+         "value": f"{alone['p50']:.1f} / {alone['p99']:.1f}", "unit": "ms", "target": None},
+        {"benchmark": f"the same while {SEARCHERS} clients send worst-case searches "
+                      f"({loaded['searches']:,} searches, {loaded['statuses']:.0f} answered 200, "
+                      f"slowest {loaded['slowest_search']:.1f} s): p50 / p99 latency",
+         "value": f"{loaded['p50']:.1f} / {loaded['p99']:.1f}", "unit": "ms", "target": None},
+        {"benchmark": "p99 of normal API requests under worst-case searches ÷ p99 without",
+         "value": round(ratio, 2), "unit": "×", "target": f"< {RATIO_TARGET:g}×"},
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(f"{row['benchmark']}: {row['value']} {row['unit']}"
+              + (f" (target {row['target']})" if row["target"] else ""))  # fmt: skip
