@@ -38,7 +38,8 @@
         var status = e && e.status ? e.status.toLowerCase().replace(/ /g, "-") : "none";
         var shape = el("path", { d: path(f), "class": "shape " + status, "data-shape": key });
         var title = el("title", {});
-        title.textContent = e ? e.name + ": " + (e.status || "no status") + ", " + e.total + "/100"
+        title.textContent = e ? e.name + ": " + (e.status || "no status") + ", " +
+          (e.total !== null ? e.total + "/100" : "PR rating " + e.pr_rating + ", CL rating " + e.cl_rating)
           : f.properties.name + ": not rated as a unit";
         shape.appendChild(title);
         if (e) {
