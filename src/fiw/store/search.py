@@ -91,12 +91,12 @@ def search(
     )
     columns = (c.id, c.name, r.edition, a.region, r.status, p.section, p.position, p.text)
     if connection.dialect.name == "postgresql":
-        vector: ColumnElement[Any] = literal_column("report_paragraphs.search_vector")
-        query: Select[Any] = (
-            select(*columns)
-            .select_from(joined)
-            .where(vector.op("@@")(cast(tsquery(terms), TSQUERY)))
-        )
+        query: Select[Any] = select(*columns).select_from(joined)
+        for prefix, name in ((True, "search_vector"), (False, "stem_vector")):
+            wanted = tsquery(terms, prefix)
+            if wanted is not None:
+                vector: ColumnElement[Any] = literal_column(f"report_paragraphs.{name}")
+                query = query.where(vector.op("@@")(cast(wanted, TSQUERY)))
     else:
         match = text("report_search MATCH :match").bindparams(match=fts5_match(terms))
         if editions is None:  # the index drives: each match is looked up by its id
