@@ -150,6 +150,29 @@ def csv_response(
     )
 
 
+def flat_rows(items: Iterable[object]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Library rows (dataclasses) as flat CSV rows, their JSON shape (`from`, `to`, computed
+    fields) with nested objects as dotted columns ("counts.Free") and lists joined by "; "."""
+    rows: list[dict[str, Any]] = []
+    columns: dict[str, None] = {}
+
+    def flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                flatten(inner, f"{prefix}{key}.", out)
+        elif isinstance(value, list):
+            out[prefix[:-1]] = "; ".join(str(v) for v in value)
+        else:
+            out[prefix[:-1]] = value
+
+    for item in items:
+        row: dict[str, Any] = {}
+        flatten(adapter(type(item)).dump_python(item, mode="json", by_alias=True), "", row)
+        columns.update(dict.fromkeys(row))
+        rows.append(row)
+    return rows, list(columns)
+
+
 def respond(
     request: Request,
     template: str,

@@ -6,6 +6,18 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // the navigation folds behind a menu button on narrow screens (CSS decides when)
+  var nav = document.getElementById("main-nav");
+  var menu = nav && nav.querySelector("button.menu");
+  if (menu) {
+    menu.hidden = false;
+    nav.classList.add("closed");
+    menu.addEventListener("click", function () {
+      var open = nav.classList.toggle("closed") === false;
+      menu.setAttribute("aria-expanded", String(open));
+    });
+  }
+
   function submit(form) {
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fiw.errors import ParameterError
+from fiw.errors import ParameterError, UnknownCountry
 from fiw.methodology import INDICATORS_OF, STATUSES, load_index
 from fiw.store.search import SearchHit
 from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
@@ -18,12 +19,13 @@ from fiw.web.render import (
     CSV_RESPONSE,
     PageContext,
     csv_response,
+    flat_rows,
     json_response,
     page,
     page_format,
     respond,
 )
-from fiw.web.snapshot import Row
+from fiw.web.snapshot import CountryInfo, Row, Snapshot
 
 router = APIRouter()
 
@@ -98,6 +100,7 @@ class SearchPage(PageContext):
     count: int
     more: bool
     hits: tuple[Hit, ...]
+    named: CountryInfo | None  # the country or territory the words name ("Ivory Coast"), if any
 
 
 def searcher(request: Request) -> Searcher:
@@ -151,7 +154,8 @@ def run_search(
         )  # fmt: skip
     hits = tuple(
         Hit(**{f.name: getattr(h, f.name) for f in fields(h)},
-            url=f"/country/{h.country_id}/{h.edition}#{anchor(h.indicator)}")
+            url=f"/country/{h.country_id}/{h.edition}?{urlencode({'hl': filters.q})}"
+                f"#{anchor(h.indicator)}")
         for h in found[:limit]
     )  # fmt: skip
     snap = snapshot(request)
@@ -159,11 +163,22 @@ def run_search(
         filters=filters, editions=list(snap.editions), regions=list(snap.regions),
         statuses=STATUSES,
         sections=SECTIONS, offset=offset, limit=limit, count=len(hits),
-        more=len(found) > limit, hits=hits,
+        more=len(found) > limit, hits=hits, named=_named(snap, filters.q),
     )  # fmt: skip
 
 
-@page(router, "/search")
+def _named(snap: Snapshot, q: str | None) -> CountryInfo | None:
+    """The country the whole query names, by any of its names or spellings (not an error
+    when none: most queries are words of the narratives)."""
+    if not q:
+        return None
+    try:
+        return snap.country(q, loose=True)
+    except UnknownCountry:
+        return None
+
+
+@page(router, "/search", csv=True)
 def search_page(
     request: Request,
     q: str | None = None,
@@ -177,7 +192,12 @@ def search_page(
     """Full-text search of the report narratives, filtered by indicator, edition, region and
     status; each hit links to its paragraph."""
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
-    return respond(request, "search.html", ctx)
+
+    def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        rows, columns = flat_rows(ctx.hits)
+        return rows, columns or ["country_id"], "fiw-search.csv"
+
+    return respond(request, "search.html", ctx, csv_rows=as_csv)
 
 
 @router.get("/api/v1/search", response_model=list[Hit], responses=CSV_RESPONSE, tags=["search"])
