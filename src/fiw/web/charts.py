@@ -64,7 +64,8 @@ def _frame(
 ) -> Markup:
     head = (
         f'<div class="chart-box" id="{chart_id}-box" data-name="{escape(chart_id)}" '
-        f'data-csv="{escape(data)}"><div class="chart-scroll">'
+        f'data-csv="{escape(data)}"><div class="chart-scroll" tabindex="0" role="region" '
+        f'aria-label="{escape(title)}">'
         f'<svg class="chart" viewBox="0 0 {width} {HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet" '
         f'xmlns="http://www.w3.org/2000/svg">'

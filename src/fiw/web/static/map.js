@@ -29,7 +29,7 @@
       var projection = d3.geoEqualEarth().fitExtent([[4, 4], [width - 4, height - 4]],
         { type: "FeatureCollection", features: countries });
       var path = d3.geoPath(projection);
-      var svg = el("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
+      var svg = el("svg", { viewBox: "0 0 " + width + " " + height, role: "group",
         "aria-label": "World map of Freedom in the World " + edition + " statuses; the same data is in the table of countries" });
       var drawn = 0;
       countries.forEach(function (f) {
