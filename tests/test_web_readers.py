@@ -200,3 +200,21 @@ def test_searched_words_are_marked_and_escaped(client: httpx.Client) -> None:
     assert "<b>" not in html  # the parameter is data, never markup
     plain = client.get("/country/kazakhstan/2023").text
     assert "<mark>" not in plain
+
+
+# --- weight ---------------------------------------------------------------------------------
+
+
+def test_first_visit_of_every_page_stays_under_200_kb_compressed(client: httpx.Client) -> None:
+    """HTML and its scripts and styles as sent gzipped (the map's geometry aside)."""
+    for path in ("/", "/?edition=1990", "/countries", "/countries?edition=1999",
+                 "/country/kazakhstan/2023", "/country/kazakhstan/1999", "/changes/2024",
+                 "/compare?c=kazakhstan&c=kyrgyzstan", "/trends", "/methodology",
+                 "/search?q=internet+shutdowns"):  # fmt: skip
+        page = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert page.status_code == 200, path
+        sent = page.num_bytes_downloaded
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"', page.text):
+            if "world-atlas" not in asset:
+                sent += client.get(asset, headers={"Accept-Encoding": "gzip"}).num_bytes_downloaded
+        assert sent < 200_000, f"{path}: {sent:,} bytes"
