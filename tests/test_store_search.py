@@ -49,22 +49,35 @@ def corpus_paragraphs() -> list[tuple[str, int, str, int, str, str | None]]:
 STEMMER = snowballstemmer.stemmer("english")
 
 
+@cache
+def corpus_tokens() -> list[tuple[tuple[str, int, str, int], list[str], list[str]]]:
+    """Each paragraph's key, lower-cased words and their Snowball English stems (each
+    distinct word stemmed once)."""
+    stems: dict[str, str] = {}
+    out = []
+    for name, edition, section, position, text, _ in corpus_paragraphs():
+        tokens = [w.lower() for w in re.findall(r"[^\W_]+", text)]
+        for w in tokens:
+            if w not in stems:
+                stems[w] = STEMMER.stemWord(w)
+        out.append(((name, edition, section, position), tokens, [stems[w] for w in tokens]))
+    return out
+
+
 def brute_force(phrase: list[str], prefix: bool = False) -> set[tuple[str, int, str, int]]:
     """Paragraphs whose lower-cased words contain `phrase` consecutively, by Snowball English
     stem unless `prefix` (where the last word is the beginning of one): an independent scan."""
     found = set()
     if not prefix:
         phrase = STEMMER.stemWords(phrase)
-    for name, edition, section, position, text, _ in corpus_paragraphs():
-        tokens = [w.lower() for w in re.findall(r"[^\W_]+", text)]
-        if not prefix:
-            tokens = STEMMER.stemWords(tokens)
+    for key, words, stemmed in corpus_tokens():
+        tokens = words if prefix else stemmed
         n = len(phrase)
         for i in range(len(tokens) - n + 1):
             head = tokens[i : i + n - 1] == phrase[:-1]
             last = tokens[i + n - 1]
             if head and (last.startswith(phrase[-1]) if prefix else last == phrase[-1]):
-                found.add((name, edition, section, position))
+                found.add(key)
                 break
     return found
 
