@@ -10,10 +10,11 @@ from collections import Counter
 
 import httpx
 
+from tests.reports_data import reports_url
 from tests.test_web import INDICATORS, ratings_of, workbook_rows
 from tests.web_server import client, server
 
-__all__ = ["client", "server"]  # fixtures
+__all__ = ["client", "reports_url", "server"]  # fixtures
 
 
 def csv_of(response: httpx.Response) -> list[dict[str, str]]:
