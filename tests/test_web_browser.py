@@ -8,23 +8,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.web_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, first_start, sqlite_client
+from tests.web_server import ARTIFACTS, browser, first_start, sqlite_client
 
-__all__ = ["first_start", "sqlite_client"]  # fixtures
+__all__ = ["browser", "first_start", "sqlite_client"]  # fixtures
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make services` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.test_web_browser import browser, server
-from tests.web_server import ARTIFACTS, ROOT, first_start, sqlite_client
+from tests.web_server import ARTIFACTS, ROOT, browser, first_start, sqlite_client
 
-__all__ = ["browser", "first_start", "server", "sqlite_client"]  # fixtures
+__all__ = ["browser", "first_start", "sqlite_client"]  # fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +51,12 @@ def open_page(browser: Browser, server: str, viewport: dict[str, int]) -> Iterat
     yield pg
     context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="session")
+def server(first_start: tuple[str, object]) -> str:
+    """A `fiw serve` that imported the shared workbooks into a new SQLite file itself."""
+    return first_start[0]
 
 
 @pytest.fixture
