@@ -113,10 +113,11 @@ def sqlite_client(first_start: tuple[str, Path]) -> Iterator[httpx.Client]:
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium through Playwright, one per session (every browser test module
-    imports this one fixture: two would start two Playwright loops)."""
+    """Debian's Chromium through Playwright, per test module (pytest makes a fixture
+    imported into two modules two fixtures: per session, two Playwright loops would run at
+    once, which Playwright's sync API refuses)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make services` installs Debian's chromium")
     with sync_playwright() as p:
