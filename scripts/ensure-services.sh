@@ -55,3 +55,9 @@ if [ -n "${FIW_NEED_CHROMIUM:-1}" ] && [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's Chromium for the browser tests"
   apt_install chromium
 fi
+
+# WeasyPrint (the workbench's PDF export) renders through Pango and HarfBuzz.
+if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  echo "Installing the Pango libraries WeasyPrint needs"
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+fi

@@ -109,7 +109,10 @@ def _statuses(history: RatingsWorkbook, order: int) -> dict[str, str]:
     return {
         r.name: r.status.value
         for r in history.records
-        if r.kind == "country" and r.edition.order == order and r.status is not None
+        if r.kind == "country"
+        and r.edition.order == order
+        and r.status is not None
+        and r.raw is None  # two populations (South Africa 1972): no one status
     }
 
 

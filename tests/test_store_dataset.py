@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
@@ -54,20 +55,38 @@ def test_scores_filters(imported_url: str) -> None:
 def test_ratings_columns_and_editions(imported_url: str) -> None:
     ratings = fiw.open(imported_url).ratings()
     assert list(ratings.columns) == [
-        "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",
-        "pr_rating", "cl_rating", "status", "raw", "status_rule",
+        "country_id", "iso3", "name", "kind", "year", "edition_label", "order", "period",
+        "pr_rating", "cl_rating", "status", "raw", "status_rule", "edition", "edition_order",
     ]  # fmt: skip
     assert len(ratings) == 9757
-    assert ratings["edition_order"].min() == 1 and ratings["edition_order"].max() == 51
-    first = ratings[ratings["edition_order"] == 1]
-    assert set(first["edition"]) == {"Jan.-Feb. 1973"} and set(first["period"]) == {"1972"}
-    assert "1983-84" in set(ratings["edition"])
-    assert set(ratings["status_rule"].dropna()) <= {"follows", "either", "contradicts"}
+    assert str(ratings["year"].dtype) == "int64" and str(ratings["order"].dtype) == "Int64"
+    assert ratings["order"].min() == 1 and ratings["order"].max() == 51
+    first = ratings[ratings["order"] == 1]
+    assert set(first["year"]) == {1973} and set(first["edition_label"]) == {"Jan.-Feb. 1973"}
+    assert set(first["period"]) == {"1972"}
+    label_of_year = dict(zip(ratings["year"], ratings["edition_label"], strict=True))
+    assert label_of_year[1984] == "1983-84" and 1983 not in label_of_year
+    # the earlier columns, kept for the analysis and the web: edition = label, its order
+    assert (ratings["edition"] == ratings["edition_label"]).all()
+    assert (ratings["edition_order"] == ratings["order"]).all()
+    assert set(ratings["status_rule"].dropna()) == {"follows", "either", "contradicts", "split"}
     assert (ratings["status_rule"] == "contradicts").sum() == 14
-    south_africa = ratings[
-        (ratings["country_id"] == "south-africa") & (ratings["edition_order"] == 1)
-    ]
-    assert south_africa["raw"].notna().all()
+    [south_africa] = ratings[ratings["raw"].notna()].itertuples()
+    assert (south_africa.country_id, south_africa.year) == ("south-africa", 1973)
+    assert south_africa.raw == "2(5); 3(6); F (NF)"
+    assert pd.isna(south_africa.status) and south_africa.status_rule == "split"
+
+
+@pytest.mark.parametrize("edition", [1984, "1984", "1983-84", [1984], ["1983-84", 1973]])
+def test_the_ratings_edition_filter_takes_a_year_or_a_label(
+    imported_url: str, edition: object
+) -> None:
+    ds = fiw.open(imported_url)
+    ratings = ds.ratings(edition=edition)
+    wanted = {1984, 1973} if isinstance(edition, list) and len(edition) == 2 else {1984}
+    assert set(ratings["year"]) == wanted
+    assert len(ratings) == sum(len(ds.ratings(edition=year)) for year in wanted) > 100
+    assert ds.ratings(edition="1983").empty and ds.ratings(edition="Atlantis 1990").empty
 
 
 def test_country_by_iso3_slug_or_name(imported_url: str) -> None:
@@ -77,15 +96,15 @@ def test_country_by_iso3_slug_or_name(imported_url: str) -> None:
     assert ds.country("kazakhstan").id == ds.country("Kazakhstan").id == "kazakhstan"
     history = kaz.history()
     assert set(history["country_id"]) == {"kazakhstan"}
-    assert list(history["edition_order"]) == sorted(history["edition_order"])
-    assert history["edition"].iloc[-1] == "2024"
+    assert list(history["order"]) == sorted(history["order"])
+    assert history["edition_label"].iloc[-1] == "2024" and history["year"].iloc[-1] == 2024
     assert set(kaz.scores()["edition"]) == set(range(2013, 2025))
 
 
 def test_kosovo_is_a_territory_then_a_country(imported_url: str) -> None:
     history = fiw.open(imported_url).country("XKX").history()
-    kinds = dict(zip(history["edition"], history["kind"], strict=True))
-    assert kinds["2009"] == "territory" and kinds["2010"] == "country"
+    kinds = dict(zip(history["year"], history["kind"], strict=True))
+    assert kinds[2009] == "territory" and kinds[2010] == "country"
 
 
 def test_unknown_country_says_what_was_expected(imported_url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
+from fiw.methodology import RATING_COLUMNS
+from fiw.sources.all_data import read_all_data
+from fiw.store.batch import assessment_row
 from fiw.store.database import make_engine
 from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, open_dataset
-from fiw.store.export import FORMATS, export, write_export
+from fiw.store.errors import ImportFailed
+from fiw.store.export import FORMATS, OLD_RATINGS_HEADER, export, read_export, write_export
 from fiw.store.importer import import_files
 
 
@@ -70,9 +75,28 @@ def test_json_export_is_an_array_of_objects_with_nulls(imported_url: str, tmp_pa
     path = tmp_path / "ratings.json"
     export(open_dataset(imported_url), "json", path, "ratings", edition=1973)
     data = json.loads(path.read_text())
-    assert isinstance(data, list) and list(data[0]) == list(RATINGS_COLUMNS)
-    assert all(row["edition"] == "Jan.-Feb. 1973" for row in data)
+    assert isinstance(data, list) and list(data[0]) == list(RATING_COLUMNS)
+    assert all(row["edition_label"] == "Jan.-Feb. 1973" and row["year"] == 1973 for row in data)
     assert any(row["raw"] is not None for row in data) and any(row["raw"] is None for row in data)
+    split = [row for row in data if row["raw"] is not None]
+    assert [(r["status"], r["status_rule"]) for r in split] == [(None, "split")]
+
+
+def test_a_ratings_export_of_the_earlier_shape_is_read_back(
+    imported_url: str, fresh_twin_url: str, tmp_path: Path
+) -> None:
+    """Exports written before `year`, `edition_label` and `order` (edition = the label,
+    edition_order, and South Africa 1972 with its first status) import to the same rows."""
+    source = open_dataset(imported_url)
+    frame = source.ratings(edition=[1973, 1984])
+    old = frame[[*OLD_RATINGS_HEADER]].copy()
+    old.loc[old["raw"].notna(), ["status", "status_rule"]] = ["Free", "follows"]
+    path = tmp_path / "ratings-0.1.csv"
+    old.to_csv(path, index=False)
+    engine = make_engine(fresh_twin_url)
+    [report] = import_files(engine, [path])
+    assert report.kind == "export"
+    pd.testing.assert_frame_equal(open_dataset(engine.url).ratings(), frame)
 
 
 @settings(
@@ -96,6 +120,66 @@ def test_any_subset_of_rows_round_trips(
     copy = open_dataset(engine.url)
     back = copy.scores() if table == "scores" else copy.ratings()
     engine.dispose()
-    order = ["edition_order" if table == "ratings" else "edition", "country_id"]
+    order = ["year" if table == "ratings" else "edition", "country_id"]
     expected = subset.sort_values(order).reset_index(drop=True)
     pd.testing.assert_frame_equal(back.reset_index(drop=True), expected)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("A", 13, "0 to 12"),  # A, C and E hold three indicators: 12 at most
+        ("C", 13, "0 to 12"),
+        ("B", 17, "0 to 16"),
+        ("cl", 61, "0 to 60"),
+        ("pr", -5, "-4 to 40"),
+        ("pr_rating", 8, "1 to 7"),
+        ("status", "Mostly Free", "Free, Partly Free, Not Free"),
+    ],
+)
+def test_an_export_row_outside_the_methodologys_bounds_is_refused(
+    imported_url: str, tmp_path: Path, column: str, value: object, expected: str
+) -> None:
+    path = tmp_path / "scores.csv"
+    export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
+    frame = pd.read_csv(path)
+    frame.loc[3, column] = value
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImportFailed) as caught:
+        read_export(path)
+    message = str(caught.value)
+    assert "scores row 5" in message and f"{column} = " in message and expected in message
+
+
+def test_an_export_row_at_the_real_maxima_is_read(imported_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "scores.csv"
+    export(open_dataset(imported_url), "csv", path, "scores", edition=2024)
+    frame = pd.read_csv(path)
+    frame.loc[0, ["A", "B", "G"]] = [12, 16, 16]
+    frame.to_csv(path, index=False)
+    [row, *_] = read_export(path).rows["assessments"]
+    assert (row["a"], row["b"], row["g"]) == (12, 16, 16)
+
+
+def test_a_workbook_subtotal_above_its_maximum_is_refused(all_data_path: Path) -> None:
+    record = read_all_data(all_data_path).records[0]
+    bad = replace(record, published={**record.published, "E": 13})
+    with pytest.raises(ImportFailed, match=r"row \d+ .*: E = 13, expected a whole number 0 to 12"):
+        assessment_row(all_data_path, bad, "somewhere")
+    assert assessment_row(all_data_path, record, "somewhere")["e"] == record.published["E"]
+
+
+def test_a_changed_score_is_reported_with_its_code(
+    imported_url: str, fresh_twin_url: str, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "scores.csv", tmp_path / "scores-fixed.csv"
+    export(open_dataset(imported_url), "csv", first, "scores", edition=2024)
+    frame = pd.read_csv(first)
+    before = int(frame.loc[0, "A1"])
+    frame.loc[0, "A1"] = after = (before + 1) % 5
+    frame.to_csv(second, index=False)
+    engine = make_engine(fresh_twin_url)
+    import_files(engine, [first])
+    [report] = import_files(engine, [second])
+    who = f"{frame.loc[0, 'country_id']} 2024"
+    assert report.changes == (f"assessments {who}: A1 {before} → {after}",)

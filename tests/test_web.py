@@ -269,9 +269,9 @@ def test_openapi_documents_every_api_route(client: httpx.Client) -> None:
     assert paths == {
         "/api/v1/assessments", "/api/v1/countries", "/api/v1/countries/{key}",
         "/api/v1/countries/{key}/history", "/api/v1/editions", "/api/v1/editions/{edition}",
-        "/api/v1/methodology/{edition}", "/api/v1/search",
+        "/api/v1/methodology/{edition}", "/api/v1/rules/{index}", "/api/v1/search",
         "/api/v1/changes/{edition}", "/api/v1/trends", "/api/v1/transitions", "/api/v1/longrun",
-        "/api/v1/rating-changes/{edition}",
+        "/api/v1/rating-changes/{edition}", "/api/v1/assist/suggest", "/api/v1/assist/check",
     }  # fmt: skip
     assert client.get("/api/docs").status_code == 200
 

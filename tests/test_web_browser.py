@@ -171,6 +171,8 @@ def test_table_filters_with_the_form(page: Page) -> None:
     assert regions == {"Eurasia"}
     page.get_by_label("Name").fill("stan")
     page.get_by_label("Name").press("Enter")
+    page.wait_for_url("**/countries?*q=stan*")  # the filtered page, not the old one
+    page.wait_for_load_state("load")
     names = page.locator("tbody th a").all_inner_texts()
     assert names and all("stan" in n.lower() for n in names)
     shot(page, "countries-filtered")

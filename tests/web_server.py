@@ -45,15 +45,16 @@ def free_port() -> int:
 
 
 def start_server(
-    env: dict[str, str] | None = None, timeout: float = 60
+    env: dict[str, str] | None = None, timeout: float = 60, args: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `fiw serve` on a free port and wait until it answers; fail with its log if not."""
+    """Start `fiw serve` (with `args`, e.g. --workers 2) on a free port and wait until it
+    answers; fail with its log if not."""
     port = free_port()
     fiw = Path(sys.executable).with_name("fiw")
     log = ARTIFACTS / f"server-{port}.log"
     ARTIFACTS.mkdir(exist_ok=True)
     process = subprocess.Popen(
-        [str(fiw), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [str(fiw), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         env={**os.environ, "FIW_SHARED": str(shared_dir()), **(env or {})},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

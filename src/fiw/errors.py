@@ -7,6 +7,8 @@ Each face maps `FiwError` once: the CLI prints it without a traceback and exits 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class FiwError(Exception):
     """A library error a user can act on.
@@ -67,12 +69,21 @@ class UnknownCountry(NotFoundError, LookupError):
         )
 
 
-class FileUnreadable(FiwError):
-    """A file named on the command line or in a request cannot be read (missing, a folder,
-    not text, not JSON): names the file and why."""
+class FileError(FiwError):
+    """Something wrong with one file: `path` and the `reason`. The message names the file by
+    its name (`full_path`: by the path as given) and says what was expected."""
 
-    def __init__(self, path: object, reason: str) -> None:
-        self.path = path
+    full_path = False
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
         self.reason = reason
         self.where = str(path)
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{path if self.full_path else self.path.name}: {reason}")
+
+
+class FileUnreadable(FileError):
+    """A file named on the command line or in a request cannot be read (missing, a folder,
+    not text, not JSON): names the file as given and why."""
+
+    full_path = True

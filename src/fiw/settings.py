@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(user_data_dir("fiw", appauthor=False)) / "downloads",
         description="where `fiw download` keeps the workbooks it fetched",
     )
+    assist_model: Path = Field(
+        default_factory=lambda: Path(user_data_dir("fiw", appauthor=False)) / "assist.joblib",
+        description="where `fiw assist train` saves the score assistant's model",
+    )
     all_data_url: str = Field(
         "https://freedomhouse.org/sites/default/files/2024-02/All_data_FIW_2013-2024.xlsx",
         description="publisher's URL of the indicator-score workbook",
@@ -51,6 +55,16 @@ class Settings(BaseSettings):
         "https://freedomhouse.org/sites/default/files/2024-02/"
         "Country_and_Territory_Ratings_and_Statuses_FIW_1973-2024.xlsx",
         description="publisher's URL of the ratings-and-statuses workbook",
+    )
+
+    session_hours: float = Field(
+        12, gt=0, description="how long a workbench login lasts (hours; 2/3 of it when idle)"
+    )
+    login_delay: float = Field(
+        0.5, ge=0, description="seconds a login waits after the 3rd failure (doubling, max 4 s)"
+    )
+    login_limit: int = Field(
+        10, ge=1, description="failed logins per name or address in 15 minutes before 429"
     )
 
     @model_validator(mode="after")

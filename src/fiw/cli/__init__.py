@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from fiw.cli import analysis, methodology, pages, sources, store, web
+from fiw.cli import analysis, assist, methodology, pages, sources, store, web, workbench
 from fiw.cli.common import FiwGroup
 from fiw.cli.docs import docs_app
 
@@ -44,6 +44,9 @@ app.command("rating-changes")(analysis.rating_changes_command)
 app.command("transitions")(analysis.transitions_command)
 app.command("longrun")(analysis.longrun_command)
 app.add_typer(docs_app, name="docs")
+app.add_typer(workbench.user_app, name="user")
+app.add_typer(workbench.edition_app, name="edition")
+app.add_typer(assist.assist_app, name="assist")
 
 
 def main() -> None:

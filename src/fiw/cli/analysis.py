@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiw.cli.common import (
@@ -18,6 +19,7 @@ from fiw.cli.common import (
     signed,
 )
 from fiw.errors import ParameterError
+from fiw.methodology import AGGREGATES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,7 +33,9 @@ def _change_table(title: str, rows: Sequence[TotalChange], style: str) -> Table:
     for column in ("from", "to", "change"):
         table.add_column(column, justify="right")
     for c in rows:
-        table.add_row(c.country, str(c.before), str(c.after), f"[{style}]{signed(c.change)}[/]")
+        table.add_row(
+            escape(c.country), str(c.before), str(c.after), f"[{style}]{signed(c.change)}[/]"
+        )
     return table
 
 
@@ -67,10 +71,11 @@ def changes_command(
     for column in ("country", "from", "to"):
         table.add_column(column)
     for s in result.status_changes:
-        table.add_row(s.country, s.before, s.after)
+        table.add_row(escape(s.country), s.before, s.after)
     out.print(table if result.status_changes else "No status changes.")
     if result.not_compared:
-        out.print(f"Not compared (no previous edition): {', '.join(result.not_compared)}")
+        names = ", ".join(result.not_compared)
+        out.print(f"Not compared (no previous edition): {names}", markup=False)
 
 
 def trends_command(
@@ -121,7 +126,7 @@ def trends_command(
             )
     out.print(table)
     if result.unconfirmed:
-        out.print(f"Earlier region unconfirmed: {', '.join(result.unconfirmed)}")
+        out.print(f"Earlier region unconfirmed: {', '.join(result.unconfirmed)}", markup=False)
 
 
 def rating_changes_command(
@@ -138,7 +143,7 @@ def rating_changes_command(
 
     ratings = frame(database, ratings=True)
     if edition is None and not ratings.empty:
-        edition = str(int(ratings["edition_order"].max()))
+        edition = str(int(ratings["order"].max()))
     result = rating_changes(ratings, edition or "", territories)
     if as_json:
         print_json(result.to_dict())
@@ -150,11 +155,13 @@ def rating_changes_command(
         highlight=False,
     )
     table = Table(show_header=True)
-    for column in ("country", "PR", "CL", "status"):
+    for column in ("country", *AGGREGATES, "status"):
         table.add_column(column)
     for c in result.changes:
         status = f"{c.status_from} → {c.status_to}" if c.status_from != c.status_to else ""
-        table.add_row(c.country, f"{c.pr_from} → {c.pr_to}", f"{c.cl_from} → {c.cl_to}", status)
+        table.add_row(
+            escape(c.country), f"{c.pr_from} → {c.pr_to}", f"{c.cl_from} → {c.cl_to}", status
+        )
     out.print(table if result.changes else "No rating or status changes.")
 
 
@@ -173,7 +180,7 @@ def transitions_command(
 
     ratings = frame(database, ratings=True)
     if end is None and not ratings.empty:
-        end = str(int(ratings["edition_order"].max()))
+        end = str(int(ratings["order"].max()))
     result = transitions(ratings, start, end or "", territories)
     if as_json:
         print_json(result.to_dict())
@@ -193,7 +200,7 @@ def transitions_command(
         (f"Only in {result.end.label}", result.only_in_end),
     ):
         if names:
-            out.print(f"{label} ({len(names)}): {', '.join(names)}", highlight=False)
+            out.print(f"{label} ({len(names)}): {', '.join(names)}", highlight=False, markup=False)
 
 
 def longrun_command(
@@ -225,7 +232,7 @@ def longrun_command(
     for r in result.runs:
         last = f"{r.last} (ongoing)" if r.ongoing else str(r.last)
         table.add_row(
-            r.country, str(r.length), str(r.first), last, str(r.before), str(r.after),
+            escape(r.country), str(r.length), str(r.first), last, str(r.before), str(r.after),
             f"[red]{signed(r.after - r.before)}[/]",
         )  # fmt: skip
     out.print(table)

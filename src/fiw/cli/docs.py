@@ -36,7 +36,7 @@ def docs_analysis_command(
                 markup=False,
             )
             raise typer.Exit(1)
-        out.print(f"{output} is current", highlight=False)
+        out.print(f"{output} is current", highlight=False, markup=False)
         return
     output.write_text(text, encoding="utf-8")
-    err.print(f"wrote {output}", highlight=False)
+    err.print(f"wrote {output}", highlight=False, markup=False)

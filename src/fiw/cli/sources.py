@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiw.cli.common import JsonOption, err, out, print_json
-from fiw.methodology import Status
+from fiw.methodology import STATUSES, Status
 
 
 def audit_command(
@@ -38,7 +39,9 @@ def audit_command(
     if as_json:
         print_json(report.to_dict())
     else:
-        out.print(f"{workbook.name}: {report.rows:,} rows recomputed.", highlight=False)
+        out.print(
+            f"{workbook.name}: {report.rows:,} rows recomputed.", highlight=False, markup=False
+        )
         if report.mismatches:
             out.print(f"[red]{len(report.mismatches)} mismatch(es):[/red]")
             for mismatch in report.mismatches:
@@ -47,7 +50,7 @@ def audit_command(
             out.print("[green]Every published field agrees with the methodology.[/green]")
         if report.distribution:
             table = Table(title="Countries by status: published / computed")
-            for column in ("edition", "Free", "Partly Free", "Not Free", "match"):
+            for column in ("edition", *STATUSES, "match"):
                 table.add_column(column, justify="right")
             for edition, check in sorted(report.distribution.items()):
                 cells = [f"{check.published[s]} / {check.computed.get(s, 0)}" for s in Status]
@@ -89,5 +92,5 @@ def download_command(
     for column in ("workbook", "file", "bytes", "sha256"):
         table.add_column(column, justify="right" if column == "bytes" else "left")
     for f in files:
-        table.add_row(f.kind, str(f.path), f"{f.size:,}", f.sha256)
+        table.add_row(f.kind, escape(str(f.path)), f"{f.size:,}", f.sha256)
     out.print(table)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -29,9 +30,11 @@ def db_upgrade_command(database: DatabaseOption = None) -> None:
     before, after = upgrade(engine)
     where = describe(engine)
     if before == after:
-        out.print(f"{where} is up to date (revision {after})", highlight=False)
+        out.print(f"{where} is up to date (revision {after})", highlight=False, markup=False)
     else:
-        out.print(f"{where}: revision {before or '(empty)'} → {after}", highlight=False)
+        out.print(
+            f"{where}: revision {before or '(empty)'} → {after}", highlight=False, markup=False
+        )
 
 
 def _print_import(report: ImportReport) -> None:
@@ -126,7 +129,7 @@ def countries_command(database: DatabaseOption = None, as_json: JsonOption = Fal
         table.add_column(column)
     for s in summaries:
         table.add_row(
-            s.id, s.name, s.iso3 or "", ", ".join(s.regions),
+            s.id, escape(s.name), s.iso3 or "", escape(", ".join(s.regions)),
             editions_text(s.country_editions), editions_text(s.territory_editions),
         )  # fmt: skip
     out.print(table)
@@ -157,4 +160,4 @@ def export_command(
     destination = output if output is not None else sys.stdout.buffer
     rows = export(dataset, fmt, destination, table, edition)  # type: ignore[arg-type]
     if output is not None:
-        err.print(f"{rows:,} rows of {table} written to {output}", highlight=False)
+        err.print(f"{rows:,} rows of {table} written to {output}", highlight=False, markup=False)

@@ -12,6 +12,9 @@ from fiw.cli.common import err
 def serve_command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="worker processes (over one PostgreSQL they act as one)")
+    ] = 1,
 ) -> None:
     """Serve the web explorer and the JSON API (http://HOST:PORT/, API docs at /api/docs).
 
@@ -30,4 +33,4 @@ def serve_command(
         def say(message: str) -> None:
             progress.console.print(message, highlight=False, markup=False, soft_wrap=True)
 
-        serve(get_settings(), host=host, port=port, progress=progress, say=say)
+        serve(get_settings(), host=host, port=port, workers=workers, progress=progress, say=say)

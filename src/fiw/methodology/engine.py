@@ -73,13 +73,6 @@ class ScoreResult:
     def cl_rating(self) -> int:
         return self.ratings["CL"]
 
-    @property
-    def freedom_rating(self) -> float | None:
-        """The average of the ratings (FIW's "Freedom Rating"), where the index has ratings."""
-        if not self.ratings:
-            return None
-        return sum(self.ratings.values()) / len(self.ratings)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `fiw score --json`."""
         out: dict[str, Any] = {"edition": self.edition, "subtotals": dict(self.subtotals)}

@@ -54,24 +54,74 @@ DISCRETIONARY_RANGE: MappingProxyType[str, tuple[int, int]] = MappingProxyType(
 )
 RATINGS: tuple[int, ...] = tuple(sorted({b.rating for scale in _FIW.ratings for b in scale.bands}))
 """The ratings 1 … 7 (1 most free)."""
+RATING_RANGE: tuple[int, int] = (min(RATINGS), max(RATINGS))
+"""The lowest and highest rating."""
 
+AGGREGATE_RANGE: MappingProxyType[str, tuple[int, int]] = MappingProxyType(
+    {
+        a.code: (
+            -sum(d.max for d in _FIW.discretionary if d.aggregate == a.code and d.sign < 0),
+            a.max,
+        )
+        for a in _FIW.aggregates
+    }
+)
+"""The range each aggregate can take: from minus the points a discretionary question can
+subtract (PR: Q takes up to 4) to its maximum."""
 
-def _column(code: str) -> str:
-    """The score column of a discretionary question: Q keeps its code; the historical Add A
-    question (2013-2017) is the column `add_a`, as the store and its exports spell it."""
-    return code if code == "Q" else code.lower()
+TOTAL_RANGE: tuple[int, int] = (sum(low for low, _ in AGGREGATE_RANGE.values()), TOTAL_MAX)
+"""The range of the total score (the aggregates' ranges added up)."""
 
+DISCRETIONARY_COLUMNS: MappingProxyType[str, str] = MappingProxyType(
+    {code: "add_a" if code == "ADD_A" else code for code in DISCRETIONARY}
+)
+"""Each discretionary question's column in a scores row: Q (subtracted) keeps its code; the
+added question Add A is `add_a`, as exports since the first release spell it."""
 
-SCORE_COLUMNS: tuple[str, ...] = (
-    "country_id", "iso3", "name", "kind", "region", "edition",
+IDENTITY_COLUMNS: tuple[str, ...] = ("country_id", "iso3", "name", "kind")
+"""Who a row is about: the country id (slug), ISO3, name, and country or territory."""
+
+SCORE_FIGURES: tuple[str, ...] = (
     *INDICATORS,
-    *(_column(code) for code in DISCRETIONARY),
+    *DISCRETIONARY_COLUMNS.values(),
     *SUBCATEGORIES,
-    *(code.lower() for code in AGGREGATES),
+    *(a.lower() for a in AGGREGATES),
     "total",
-    *(f"{code.lower()}_rating" for code in AGGREGATES),
+    *(f"{a.lower()}_rating" for a in AGGREGATES),
     "status",
-)  # fmt: skip
-"""The columns of an assessment row (`ds.scores()`, the API's assessments, CSV exports), in
-order: identity, the 25 indicators, the discretionary questions, subtotals A … G, the
-aggregates, the total, the aggregates' ratings and the status."""
+)
+"""The figures of a scores row, in order: what an assessment says (the columns of
+`SCORE_COLUMNS` after the country, region and edition)."""
+
+SCORE_COLUMNS: tuple[str, ...] = (*IDENTITY_COLUMNS, "region", "edition", *SCORE_FIGURES)
+"""The columns of a scores row, in order, as `Dataset.scores()`, exports, the analysis frames
+and the web snapshot hand them out: indicator and subcategory codes spelt as the methodology
+spells them (A1, A), aggregates and ratings lowercase (pr, pr_rating)."""
+
+DISCRETIONARY_AFTER: MappingProxyType[str, str] = MappingProxyType(
+    {
+        d.code: next(
+            i.code
+            for i in reversed(_FIW.indicators)
+            if i.category in next(a.categories for a in _FIW.aggregates if a.code == d.aggregate)
+        )
+        for d in _FIW.discretionary
+    }
+)
+"""Where a page prints each discretionary question: after the last indicator of the
+aggregate it changes (Q after C3, the last Political Rights indicator)."""
+
+RATING_COLUMNS: tuple[str, ...] = (
+    *IDENTITY_COLUMNS,
+    "year",
+    "edition_label",
+    "order",
+    "period",
+    *(f"{a.lower()}_rating" for a in AGGREGATES),
+    "status",
+    "raw",
+    "status_rule",
+)
+"""The columns of a ratings-history row, in order, as `Dataset.ratings()` and exports hand them
+out: the edition as its publication year (int), its label as printed ("1983-84"), its order
+(1 = the 1973 edition) and the period under review."""

@@ -218,7 +218,9 @@ def _status(value: Any, field: str) -> Status:
     try:
         return Status(_str(value, field))
     except ValueError:
-        raise ReportFormatError(field, "'Free', 'Partly Free' or 'Not Free'") from None
+        *first, last = (repr(s.value) for s in Status)
+        expected = f"{', '.join(first)} or {last}"
+        raise ReportFormatError(field, expected) from None
 
 
 def _standing(value: Any, field: str) -> Standing | None:

@@ -120,6 +120,16 @@ def published_of(result: ScoreResult) -> dict[str, object]:
     return out
 
 
+def _mismatch(
+    record: AssessmentRecord, column: str, published: object, computed: object, why: str
+) -> Mismatch:
+    """A disagreement in one record's row: its place, the column, both values and why."""
+    origin = record.origin
+    return Mismatch(
+        origin.sheet, origin.row, record.name, record.edition, column, published, computed, why
+    )
+
+
 def audit_records(
     records: Iterable[AssessmentRecord],
 ) -> tuple[int, list[Mismatch], list[ScoreResult | None]]:
@@ -129,42 +139,20 @@ def audit_records(
     count = 0
     for record in records:
         count += 1
-        origin = record.origin
         try:
             result = score(record.edition, engine_input(record))
         except ScoreError as exc:
             results.append(None)
             for problem in exc.problems:
-                mismatches.append(
-                    Mismatch(
-                        origin.sheet,
-                        origin.row,
-                        record.name,
-                        record.edition,
-                        _COLUMN.get(problem.field, problem.field),
-                        problem.value,
-                        None,
-                        problem.expected,
-                    )
-                )
+                column = _COLUMN.get(problem.field, problem.field)
+                mismatches.append(_mismatch(record, column, problem.value, None, problem.expected))
             continue
         results.append(result)
         computed = published_of(result)
         for name, published in record.published.items():
             if published != computed[name]:
                 message = "" if isinstance(published, int | Status) else "not a valid value"
-                mismatches.append(
-                    Mismatch(
-                        origin.sheet,
-                        origin.row,
-                        record.name,
-                        record.edition,
-                        name,
-                        published,
-                        computed[name],
-                        message,
-                    )
-                )
+                mismatches.append(_mismatch(record, name, published, computed[name], message))
     return count, mismatches, results
 
 

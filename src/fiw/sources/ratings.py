@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from fiw.methodology import Status, statuses_for_ratings
+from fiw.methodology import AGGREGATES, Status, statuses_for_ratings
 from fiw.sources.all_data import open_workbook
 from fiw.sources.cells import cell_text
 from fiw.sources.errors import WorkbookError
 from fiw.sources.records import DistributionRecord, EditionRecord, Kind, Origin, RatingRecord
 
-StatusRule = Literal["follows", "either", "contradicts"]
+StatusRule = Literal["follows", "either", "contradicts", "split"]
 
 EDITION_HEADER = "Survey Edition"
 PERIOD_HEADER = "Year(s) Under Review"
@@ -110,7 +110,7 @@ def _editions(path: Path, sheet: str, rows: Rows) -> tuple[EditionRecord, ...]:
                 )
             break
         got = tuple(cell_text(h).upper() for h in heads[col : col + 3])
-        if got != ("PR", "CL", "STATUS"):
+        if got != (*AGGREGATES, "STATUS"):
             raise WorkbookError(
                 path,
                 f"sheet {sheet!r}, row 3, columns {col + 1}-{col + 3} under {label!r}: "
@@ -314,8 +314,11 @@ def classify_status(record: RatingRecord) -> StatusRule:
 
     "follows": the only status the ratings allow; "either": a 5.5 average before the 2004
     edition, which Freedom House could grade Partly Free or Not Free; "contradicts": the
-    status is not one the rule allows (kept as published, never corrected).
+    status is not one the rule allows (kept as published, never corrected); "split": the
+    cells rate two populations (`raw` set: South Africa in 1972), so no one status applies.
     """
+    if record.raw is not None:
+        return "split"
     if record.pr_rating is None or record.cl_rating is None or record.status is None:
         raise ValueError(f"{record.origin}: {record.name} has no ratings to classify")
     allowed = statuses_for_ratings((record.pr_rating, record.cl_rating), record.edition.year)

@@ -10,24 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from fiw.methodology import Status
+from fiw.methodology import AGGREGATES, SUBCATEGORIES, Status
 
 Kind = Literal["country", "territory"]
 
 # Published fields of the All_data workbook besides the indicator scores, in sheet order.
-PUBLISHED_FIELDS = (
-    "A",
-    "B",
-    "C",
-    "D",
-    "E",
-    "F",
-    "G",
-    "PR",
-    "CL",
+PUBLISHED_FIELDS: tuple[str, ...] = (
+    *SUBCATEGORIES,
+    *AGGREGATES,
     "Total",
-    "PR rating",
-    "CL rating",
+    *(f"{a} rating" for a in AGGREGATES),
     "Status",
 )
 

@@ -12,12 +12,26 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from fiw.methodology import Status, load_index
+from fiw.methodology import (
+    AGGREGATE_RANGE,
+    AGGREGATES,
+    DISCRETIONARY_COLUMNS,
+    DISCRETIONARY_RANGE,
+    INDICATOR_MAX,
+    INDICATOR_MIN,
+    INDICATORS,
+    RATING_RANGE,
+    STATUSES,
+    SUBCATEGORIES,
+    SUBCATEGORY_MAX,
+    TOTAL_RANGE,
+    Status,
+    load_index,
+)
 from fiw.sources.countries import Country, UnmappedNames, map_names
 from fiw.sources.ratings import classify_status
 from fiw.sources.records import AssessmentRecord, EditionRecord, Origin, RatingRecord
 from fiw.store.errors import ImportFailed
-from fiw.store.schema import INDICATORS, SUBTOTALS
 
 Row = dict[str, object]
 
@@ -124,36 +138,76 @@ def _where(origin: Origin, name: str, edition: int) -> str:
     return f"sheet {origin.sheet.strip()}, row {origin.row} ({name}, {edition})"
 
 
+def checked_scores(
+    path: Path, where: str, values: Mapping[str, object], labels: Mapping[str, str]
+) -> Row:
+    """The one check of an assessment's figures, bounds from the methodology: `values` keyed
+    by the scores row's names (A1 … G4, Q, add_a, A … G, pr, cl, total, pr_rating,
+    cl_rating, status, as `SCORE_COLUMNS` spells them), `labels` the source's name of each
+    where it differs (for the message). The row comes back keyed by the database's columns
+    (lowercase); a discretionary question may be None (Add A after 2017), nothing else."""
+    row: Row = {}
+
+    def check(key: str, bounds: tuple[int, int]) -> int:
+        return whole(path, where, labels.get(key, key), values[key], *bounds)
+
+    for code in INDICATORS:
+        row[code.lower()] = check(code, (INDICATOR_MIN[code], INDICATOR_MAX[code]))
+    for code, key in DISCRETIONARY_COLUMNS.items():
+        optional = key != DISCRETIONARY_COLUMNS["Q"]
+        value = values[key]
+        row[key.lower()] = (
+            None if optional and value is None else check(key, DISCRETIONARY_RANGE[code])
+        )
+    for code in SUBCATEGORIES:
+        row[code.lower()] = check(code, (0, SUBCATEGORY_MAX[code]))
+    for aggregate in AGGREGATES:
+        row[aggregate.lower()] = check(aggregate.lower(), AGGREGATE_RANGE[aggregate])
+    row["total"] = check("total", TOTAL_RANGE)
+    for aggregate in AGGREGATES:
+        row[f"{aggregate.lower()}_rating"] = check(f"{aggregate.lower()}_rating", RATING_RANGE)
+    status = values["status"]
+    if isinstance(status, Status) or status in STATUSES:
+        row["status"] = Status(status).value
+    else:
+        label = labels.get("status", "status")
+        raise ImportFailed(
+            path, f"{where}: {label} = {status!r}, expected one of {', '.join(STATUSES)}"
+        )
+    return row
+
+
+# The indicator workbook's names of the figures a scores row names otherwise.
+_WORKBOOK_LABELS = {
+    "Q": "Add Q",
+    "add_a": "Add A",
+    "total": "Total",
+    "status": "Status",
+    **{a.lower(): a for a in AGGREGATES},
+    **{f"{a.lower()}_rating": f"{a} rating" for a in AGGREGATES},
+}
+
+
 def assessment_row(path: Path, record: AssessmentRecord, country_id: str) -> Row:
     """A checked `assessments` row from one indicator-workbook record."""
+    published = record.published
+    values = {
+        **record.scores,
+        DISCRETIONARY_COLUMNS["Q"]: record.q,
+        DISCRETIONARY_COLUMNS["ADD_A"]: record.add_a,
+        **{key: published[label] for key, label in _WORKBOOK_LABELS.items() if label in published},
+        **{code: published[code] for code in SUBCATEGORIES},
+    }
     where = _where(record.origin, record.name, record.edition)
-    row: Row = {
+    return {
         "country_id": country_id,
         "edition": record.edition,
         "kind": record.kind,
         "region": record.region,
+        **checked_scores(path, where, values, _WORKBOOK_LABELS),
+        "source_sheet": record.origin.sheet.strip(),
+        "source_row": record.origin.row,
     }
-    for code in INDICATORS:
-        row[code.lower()] = whole(path, where, code, record.scores[code], 0, 4)
-    row["q"] = whole(path, where, "Add Q", record.q, 0, 4)
-    row["add_a"] = None if record.add_a is None else whole(path, where, "Add A", record.add_a, 0, 4)
-    published = record.published
-    for code in SUBTOTALS:
-        row[code] = whole(path, where, code.upper(), published[code.upper()], 0, 16)
-    row["pr"] = whole(path, where, "PR", published["PR"], -4, 40)
-    row["cl"] = whole(path, where, "CL", published["CL"], 0, 60)
-    row["total"] = whole(path, where, "Total", published["Total"], -4, 100)
-    row["pr_rating"] = whole(path, where, "PR rating", published["PR rating"], 1, 7)
-    row["cl_rating"] = whole(path, where, "CL rating", published["CL rating"], 1, 7)
-    status = published["Status"]
-    if not isinstance(status, Status):
-        raise ImportFailed(
-            path, f"{where}: Status = {status!r}, expected Free, Partly Free or Not Free (F/PF/NF)"
-        )
-    row["status"] = status.value
-    row["source_sheet"] = record.origin.sheet.strip()
-    row["source_row"] = record.origin.row
-    return row
 
 
 def all_data_batch(path: Path, records: Iterable[AssessmentRecord]) -> Batch:
@@ -162,30 +216,24 @@ def all_data_batch(path: Path, records: Iterable[AssessmentRecord]) -> Batch:
     mapping = identify(path, (r.name for r in records))
     assessments = [assessment_row(path, r, mapping[r.name].id) for r in records]
     check_unique(path, "assessments", assessments, [str(r.origin) for r in records])
-    years = sorted({r.edition for r in records})
-    return Batch(
-        path=path,
-        kind="all_data",
-        rows={
-            "countries": country_rows(mapping.values()),
-            "country_names": name_rows(mapping),
-            "editions": [year_only_edition(y) for y in years],
-            "assessments": assessments,
-        },
-        weak=frozenset({"editions"}),
-    )
+    editions = [year_only_edition(y) for y in sorted({r.edition for r in records})]
+    return _named_batch(path, "all_data", mapping, editions, "assessments", assessments)
 
 
 def rating_row(record: RatingRecord, country_id: str) -> Row:
-    """A `ratings` row from one rated entry; `status_rule` says how its status fits the rule."""
-    rule = None if record.status is None or record.pr_rating is None else classify_status(record)
+    """A `ratings` row from one rated entry; `status_rule` says how its status fits the rule.
+    An entry whose cells rate two populations keeps them in `raw`, with no status (the
+    published distribution does not count it) and the rule `split`."""
+    rated = record.raw is not None or None not in (record.status, record.pr_rating)
+    rule = classify_status(record) if rated else None
+    status = None if rule == "split" or record.status is None else Status(record.status).value
     return {
         "country_id": country_id,
         "edition": record.edition.year,
         "kind": record.kind,
         "pr_rating": record.pr_rating,
         "cl_rating": record.cl_rating,
-        "status": None if record.status is None else Status(record.status).value,
+        "status": status,
         "raw": record.raw,
         "status_rule": rule,
         "source_sheet": record.origin.sheet.strip(),
@@ -203,13 +251,30 @@ def ratings_batch(
     check_unique(
         path, "ratings", ratings, [f"{r.origin} ({r.name}, {r.edition.label})" for r in records]
     )
+    rows = [edition_row(e) for e in editions]
+    return _named_batch(path, "ratings", mapping, rows, "ratings", ratings, weak=frozenset())
+
+
+def _named_batch(
+    path: Path,
+    kind: str,
+    mapping: Mapping[str, Country],
+    editions: list[Row],
+    table: str,
+    rows: list[Row],
+    weak: frozenset[str] = frozenset({"editions"}),
+) -> Batch:
+    """A workbook's Batch: the countries its names map to, those names, its editions and the
+    rows of `table`. The indicator workbook only uses editions (weak); the ratings one
+    defines them."""
     return Batch(
         path=path,
-        kind="ratings",
+        kind=kind,
         rows={
             "countries": country_rows(mapping.values()),
             "country_names": name_rows(mapping),
-            "editions": [edition_row(e) for e in editions],
-            "ratings": ratings,
+            "editions": editions,
+            table: rows,
         },
+        weak=weak,
     )

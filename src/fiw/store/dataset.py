@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Engine, Select, select
 
 from fiw.errors import UnknownCountry
-from fiw.methodology import Status
+from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES, Status
 from fiw.pages import Report, report_from_json
 from fiw.sources.countries import lookup_name
 from fiw.store.database import describe, make_engine
 from fiw.store.migrate import require_current
 from fiw.store.schema import (
-    INDICATORS,
-    SUBTOTALS,
     Assessment,
     Country,
     CountryName,
@@ -37,20 +35,16 @@ if TYPE_CHECKING:
 
     from fiw.store.search import SearchHit
 
-SCORES_COLUMNS: tuple[str, ...] = (
-    "country_id", "iso3", "name", "kind", "region", "edition",
-    *INDICATORS, "Q", "add_a", *(s.upper() for s in SUBTOTALS),
-    "pr", "cl", "total", "pr_rating", "cl_rating", "status",
-)  # fmt: skip
-RATINGS_COLUMNS: tuple[str, ...] = (
-    "country_id", "iso3", "name", "kind", "edition", "edition_order", "period",
-    "pr_rating", "cl_rating", "status", "raw", "status_rule",
-)  # fmt: skip
+SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
+LEGACY_RATING_COLUMNS = ("edition", "edition_order")
+"""Kept at the end of `ratings()` for fiw.analysis and the web snapshot, which still read them:
+`edition` is the label (= `edition_label`), `edition_order` the order (= `order`)."""
+RATINGS_COLUMNS: tuple[str, ...] = (*RATING_COLUMNS, *LEGACY_RATING_COLUMNS)
 REPORTS_COLUMNS: tuple[str, ...] = (
     "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
     "version", "problems", "source_file", "imported_at",
 )  # fmt: skip
-NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "edition_order"})
+NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "order", "edition_order"})
 
 Many = Any  # one value or an iterable of them
 
@@ -61,6 +55,19 @@ def _many(value: object) -> list[Any] | None:
     if isinstance(value, str | int) or not isinstance(value, Iterable):
         return [value]
     return list(value)
+
+
+def _editions(value: object) -> tuple[list[int] | None, list[str]]:
+    """An edition filter as publication years and labels: 1984 and "1984" are years,
+    "1983-84" and "Jan.-Feb. 1973" labels."""
+    values = _many(value)
+    if values is None:
+        return None, []
+    years = [int(v) for v in values if isinstance(v, int) or str(v).strip().isdigit()]
+    labels = [
+        str(v).strip() for v in values if not (isinstance(v, int) or str(v).strip().isdigit())
+    ]
+    return years, labels
 
 
 def _statuses(value: object) -> list[str] | None:
@@ -124,9 +131,7 @@ class Dataset:
         c = Country.__table__.c
         columns = [
             c.id.label("country_id"), c.iso3, c.name, a.kind, a.region, a.edition,
-            *(a[code.lower()] for code in INDICATORS), a.q, a.add_a,
-            *(a[s] for s in SUBTOTALS),
-            a.pr, a.cl, a.total, a.pr_rating, a.cl_rating, a.status,
+            *(a[key.lower()].label(key) for key in SCORE_FIGURES),
         ]  # fmt: skip
         return (
             select(*columns)
@@ -164,31 +169,27 @@ class Dataset:
         kind: Many = None,
         country: str | None = None,
     ) -> pd.DataFrame:
-        """The ratings history since the 1973 edition, one row per rated entry; `edition`
-        filters by publication year (1973 … 2024, "1983-84" is 1984)."""
+        """The ratings history since the 1973 edition, one row per rated entry (columns:
+        `RATING_COLUMNS`, then the legacy `edition` and `edition_order`). `edition` filters by
+        publication year (1984) or label ("1983-84"), one or a list."""
         r = RatingRow.__table__.c
         c = Country.__table__.c
         e = Edition.__table__.c
         query = (
             select(
-                c.id,
-                c.iso3,
-                c.name,
-                r.kind,
-                e.label,
-                e.order,
-                e.period,
-                r.pr_rating,
-                r.cl_rating,
-                r.status,
-                r.raw,
-                r.status_rule,
+                c.id, c.iso3, c.name, r.kind, e.year, e.label, e.order, e.period,
+                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule,
+                e.label.label("edition"), e.order.label("edition_order"),
             )
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
-        )
+        )  # fmt: skip
+        years, labels = _editions(edition)
+        if labels:
+            query = query.where(e.year.in_(years or []) | e.label.in_(labels))
+            years = None
         filters = (
-            (r.edition, _many(edition)),
+            (r.edition, years),
             (r.status, _statuses(status)),
             (r.kind, _many(kind)),
             (r.country_id, None if country is None else [self.country(country).id]),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fiw.errors import FiwError, UnknownCountry
+from fiw.errors import FileError, FiwError, UnknownCountry
 
 
 class StoreError(FiwError, RuntimeError):
@@ -17,16 +15,10 @@ class DatabaseError(StoreError):
     http_status = 503
 
 
-class ImportFailed(StoreError):
+class ImportFailed(StoreError, FileError):
     """A file cannot be imported; the database was left exactly as it was."""
 
     http_status = 422
-
-    def __init__(self, path: Path | str, message: str) -> None:
-        self.path = Path(path)
-        self.reason = message
-        self.where = str(path)
-        super().__init__(f"{self.path.name}: {message}")
 
 
 CountryNotFound = UnknownCountry

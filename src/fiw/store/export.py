@@ -12,6 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
+from fiw.methodology import (
+    IDENTITY_COLUMNS,
+    RATING_COLUMNS,
+    RATING_RANGE,
+    SCORE_COLUMNS,
+    SCORE_FIGURES,
+    STATUSES,
+)
 from fiw.sources.cells import cell_text
 from fiw.sources.countries import UnknownCountry, find_country
 from fiw.sources.ratings import publication_year
@@ -19,14 +27,15 @@ from fiw.store.batch import (
     Batch,
     Row,
     check_unique,
+    checked_scores,
     country_rows,
     methodology_version,
     whole,
     year_only_edition,
 )
-from fiw.store.dataset import RATINGS_COLUMNS, SCORES_COLUMNS, Dataset
+from fiw.store.dataset import Dataset
 from fiw.store.errors import ImportFailed
-from fiw.store.schema import INDICATORS, KINDS, STATUS_RULES, STATUSES, SUBTOTALS
+from fiw.store.schema import KINDS, STATUS_RULES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +43,13 @@ if TYPE_CHECKING:
 Format = Literal["csv", "json", "parquet", "xlsx"]
 FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "xlsx")
 ExportTable = Literal["scores", "ratings"]
-TABLES: dict[str, tuple[str, ...]] = {"scores": SCORES_COLUMNS, "ratings": RATINGS_COLUMNS}
+TABLES: dict[str, tuple[str, ...]] = {"scores": SCORE_COLUMNS, "ratings": RATING_COLUMNS}
+# The ratings header of exports written before the ratings frame had `year`, `edition_label`
+# and `order` (fiw 0.1): still read back.
+OLD_RATINGS_HEADER = (
+    *IDENTITY_COLUMNS, "edition", "edition_order", "period",
+    *RATING_COLUMNS[RATING_COLUMNS.index("period") + 1 :],
+)  # fmt: skip
 EXPORT_SUFFIXES = (".csv", ".json", ".parquet")
 
 
@@ -50,7 +65,9 @@ def export_frame(
 def write_export(
     frame: pd.DataFrame, fmt: Format, destination: Path | BinaryIO, table: ExportTable
 ) -> None:
-    """Write a frame as csv, json (an array of objects), parquet or xlsx (sheet `table`)."""
+    """Write a frame's export columns (`TABLES[table]`) as csv, json (an array of objects),
+    parquet or xlsx (sheet `table`)."""
+    frame = frame[list(TABLES[table])]
     if fmt == "csv":
         data = frame.to_csv(index=False, lineterminator="\n").encode()
     elif fmt == "json":
@@ -128,12 +145,14 @@ def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
     for table, columns in TABLES.items():
         if tuple(header) == columns:
             return table  # type: ignore[return-value]
+    if tuple(header) == OLD_RATINGS_HEADER:
+        return "ratings"
     if not strict:
         return None
     raise ImportFailed(
         path,
         f"is not a fiw export: its columns are {', '.join(header[:8]) or 'missing'}…, expected "
-        f"those of `fiw export` ({', '.join(SCORES_COLUMNS[:6])}, …; docs/store.md)",
+        f"those of `fiw export` ({', '.join(SCORE_COLUMNS[:6])}, …; docs/store.md)",
     )
 
 
@@ -219,34 +238,30 @@ def _score_row(path: Path, line: int, record: dict[str, Any], table: str) -> tup
         "kind": _choice(path, where, "kind", record["kind"], KINDS),
         "region": _text(record["region"]),
     }
-    for code in INDICATORS:
-        row[code.lower()] = whole(path, where, code, _int(record[code]), 0, 4)
-    row["q"] = whole(path, where, "Q", _int(record["Q"]), 0, 4)
-    add_a = record["add_a"]
-    row["add_a"] = None if _blank(add_a) else whole(path, where, "add_a", _int(add_a), 0, 4)
-    for code in SUBTOTALS:
-        row[code] = whole(path, where, code.upper(), _int(record[code.upper()]), 0, 16)
-    row["pr"] = whole(path, where, "pr", _int(record["pr"]), -4, 40)
-    row["cl"] = whole(path, where, "cl", _int(record["cl"]), 0, 60)
-    row["total"] = whole(path, where, "total", _int(record["total"]), -4, 100)
-    row["pr_rating"] = whole(path, where, "pr_rating", _int(record["pr_rating"]), 1, 7)
-    row["cl_rating"] = whole(path, where, "cl_rating", _int(record["cl_rating"]), 1, 7)
-    row["status"] = _choice(path, where, "status", record["status"], STATUSES)
+    values = {key: None if _blank(record[key]) else _int(record[key]) for key in SCORE_FIGURES}
+    values["status"] = _text(record["status"])
+    row.update(checked_scores(path, where, values, {}))
     row["source_sheet"] = table
     row["source_row"] = line
     return row, {}
 
 
 def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tuple[Row, Row]:
-    where = f"{table} row {line} ({record.get('country_id')}, {record.get('edition')})"
-    label = _text(record["edition"]) or ""
+    old = "edition_label" not in record  # an export of fiw 0.1 (OLD_RATINGS_HEADER)
+    label = _text(record["edition" if old else "edition_label"]) or ""
+    where = f"{table} row {line} ({record.get('country_id')}, {label})"
     try:
         year = publication_year(label)
     except ValueError as exc:
         raise ImportFailed(path, f"{where}: {exc}") from exc
+    if not old and _int(record["year"]) != year:
+        raise ImportFailed(
+            path, f"{where}: year = {record['year']!r}, but the edition {label!r} is {year}"
+        )
+    order_column = "edition_order" if old else "order"
     edition: Row = {
         "year": year,
-        "order": whole(path, where, "edition_order", _int(record["edition_order"]), 1, 999),
+        "order": whole(path, where, order_column, _int(record[order_column]), 1, 999),
         "label": label,
         "period": _text(record["period"]),
         "methodology_version": methodology_version(year),
@@ -254,10 +269,11 @@ def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tu
 
     def rating(label: str) -> int | None:
         value = record[label]
-        return None if _blank(value) else whole(path, where, label, _int(value), 1, 7)
+        return None if _blank(value) else whole(path, where, label, _int(value), *RATING_RANGE)
 
-    status = record["status"]
-    rule = record["status_rule"]
+    raw = _text(record["raw"])
+    status = None if raw is not None else record["status"]  # two populations: no one status
+    rule = "split" if raw is not None else record["status_rule"]
     row: Row = {
         "country_id": _text(record["country_id"]),
         "edition": year,
@@ -265,7 +281,7 @@ def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tu
         "pr_rating": rating("pr_rating"),
         "cl_rating": rating("cl_rating"),
         "status": None if _blank(status) else _choice(path, where, "status", status, STATUSES),
-        "raw": _text(record["raw"]),
+        "raw": raw,
         "status_rule": None
         if _blank(rule)
         else _choice(path, where, "status_rule", rule, STATUS_RULES),

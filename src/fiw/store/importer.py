@@ -26,15 +26,10 @@ from fiw.store.batch import PROVENANCE, TABLE_KEYS, Batch, Row, all_data_batch, 
 from fiw.store.errors import ImportFailed
 from fiw.store.export import EXPORT_SUFFIXES, detect_export, read_export
 from fiw.store.migrate import upgrade
-from fiw.store.reports import (
-    PageSet,
-    PagesOutcome,
-    is_pages_source,
-    map_countries,
-    read_pages,
-    write_pages,
-)
-from fiw.store.schema import Base, SourceFile
+from fiw.store.report_pages import PageSet, is_pages_source, map_countries, read_pages
+from fiw.store.report_versions import PagesOutcome, write_pages
+from fiw.store.schema import Base, SourceFile, public_name
+from fiw.store.state import bump_data_version
 
 Progress = Callable[[str, float], None]
 """Called with a description and the fraction of the work done since the last call."""
@@ -47,7 +42,6 @@ class SourceKind:
     """A kind of file fiw imports: how to read it into a Batch."""
 
     name: str
-    description: str
     read: Callable[[Path], Batch]
 
 
@@ -61,9 +55,9 @@ def _read_ratings(path: Path) -> Batch:
 
 
 SOURCE_KINDS: dict[str, SourceKind] = {
-    "all_data": SourceKind("all_data", "indicator scores workbook (All_data)", _read_all_data),
-    "ratings": SourceKind("ratings", "ratings and statuses workbook since 1973", _read_ratings),
-    "export": SourceKind("export", "fiw export (scores or ratings)", read_export),
+    "all_data": SourceKind("all_data", _read_all_data),  # the indicator workbook (All_data)
+    "ratings": SourceKind("ratings", _read_ratings),  # ratings and statuses since 1973
+    "export": SourceKind("export", read_export),  # a `fiw export` file, scores or ratings
 }
 
 
@@ -212,6 +206,8 @@ def import_files(
             pages_reports.append(pages_report(pages, outcome))
             if progress:
                 progress(f"wrote {pages.path.name}", step)
+        if any(r.changed_anything for r in (*written.values(), *pages_reports)):
+            bump_data_version(connection)  # running servers reload what they serve
     # in the order the files were given, pages last
     return [*(written[i] for i in range(len(batches))), *pages_reports]
 
@@ -312,7 +308,11 @@ def _merge(
         if weak or old == new:
             unchanged += 1
             continue
-        diff = [f"{c} {o!r} → {n!r}" for c, o, n in zip(compared, old, new, strict=True) if o != n]
+        diff = [
+            f"{public_name(c)} {o!r} → {n!r}"
+            for c, o, n in zip(compared, old, new, strict=True)
+            if o != n
+        ]
         changes.append(f"{table.name} {' '.join(map(str, key))}: {', '.join(diff)}")
         changed.append({**row, "source_file_id": file_id})
     if added:

@@ -24,7 +24,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from fiw.methodology import load_index
+from fiw.methodology import (
+    AGGREGATES,
+    DISCRETIONARY_COLUMNS,
+    DISCRETIONARY_RANGE,
+    INDICATOR_MAX,
+    INDICATOR_MIN,
+    INDICATORS,
+    RATING_RANGE,
+    STATUSES,
+    SUBCATEGORIES,
+)
 
 # Named constraints so that the same Alembic revisions (batch mode on SQLite) work everywhere.
 NAMING = {
@@ -35,12 +45,20 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-INDICATORS: tuple[str, ...] = load_index("fiw").indicator_codes()
-SUBTOTALS = ("a", "b", "c", "d", "e", "f", "g")
-STATUSES = ("Free", "Partly Free", "Not Free")
 KINDS = ("country", "territory")
-STATUS_RULES = ("follows", "either", "contradicts")
-SOURCE_KINDS = ("all_data", "ratings", "export", "pages")
+STATUS_RULES = ("follows", "either", "contradicts", "split")
+SOURCE_KINDS = ("all_data", "ratings", "export", "pages", "workbench")
+_RATINGS = "{} AND {}".format(*RATING_RANGE)
+# The name a row handed out uses for each `assessments` column the methodology names
+# (a1 → A1, a → A, q → Q); every other column is named as in the database.
+PUBLIC_NAMES: dict[str, str] = {
+    name.lower(): name for name in (*INDICATORS, *DISCRETIONARY_COLUMNS.values(), *SUBCATEGORIES)
+}
+
+
+def public_name(column: str) -> str:
+    """A database column as rows, frames and messages spell it (A1, not a1)."""
+    return PUBLIC_NAMES.get(column, column)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -101,7 +119,8 @@ class Edition(Base):
 
 
 def _score_column() -> Mapped[int]:
-    return mapped_column(SmallInteger)
+    """An indicator or subcategory score: a small whole number, always present."""
+    return mapped_column(SmallInteger, nullable=False)
 
 
 class Assessment(Base):
@@ -112,10 +131,21 @@ class Assessment(Base):
         UniqueConstraint("country_id", "edition", name="uq_assessments_country_edition"),
         CheckConstraint(_one_of("kind", KINDS), name="kind"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
-        CheckConstraint("q BETWEEN 0 AND 4", name="q"),
-        CheckConstraint("add_a IS NULL OR add_a BETWEEN 0 AND 4", name="add_a"),
-        CheckConstraint("pr_rating BETWEEN 1 AND 7 AND cl_rating BETWEEN 1 AND 7", name="ratings"),
-        *(CheckConstraint(f"{c.lower()} BETWEEN 0 AND 4", name=c.lower()) for c in INDICATORS),
+        CheckConstraint("q BETWEEN {} AND {}".format(*DISCRETIONARY_RANGE["Q"]), name="q"),
+        CheckConstraint(
+            "add_a IS NULL OR add_a BETWEEN {} AND {}".format(*DISCRETIONARY_RANGE["ADD_A"]),
+            name="add_a",
+        ),
+        CheckConstraint(
+            " AND ".join(f"{a.lower()}_rating BETWEEN {_RATINGS}" for a in AGGREGATES),
+            name="ratings",
+        ),
+        *(
+            CheckConstraint(
+                f"{c.lower()} BETWEEN {INDICATOR_MIN[c]} AND {INDICATOR_MAX[c]}", name=c.lower()
+            )
+            for c in INDICATORS
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,40 +153,12 @@ class Assessment(Base):
     edition: Mapped[int] = mapped_column(ForeignKey("editions.year"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     region: Mapped[str] = mapped_column(String(32))
-    a1: Mapped[int] = _score_column()
-    a2: Mapped[int] = _score_column()
-    a3: Mapped[int] = _score_column()
-    b1: Mapped[int] = _score_column()
-    b2: Mapped[int] = _score_column()
-    b3: Mapped[int] = _score_column()
-    b4: Mapped[int] = _score_column()
-    c1: Mapped[int] = _score_column()
-    c2: Mapped[int] = _score_column()
-    c3: Mapped[int] = _score_column()
-    d1: Mapped[int] = _score_column()
-    d2: Mapped[int] = _score_column()
-    d3: Mapped[int] = _score_column()
-    d4: Mapped[int] = _score_column()
-    e1: Mapped[int] = _score_column()
-    e2: Mapped[int] = _score_column()
-    e3: Mapped[int] = _score_column()
-    f1: Mapped[int] = _score_column()
-    f2: Mapped[int] = _score_column()
-    f3: Mapped[int] = _score_column()
-    f4: Mapped[int] = _score_column()
-    g1: Mapped[int] = _score_column()
-    g2: Mapped[int] = _score_column()
-    g3: Mapped[int] = _score_column()
-    g4: Mapped[int] = _score_column()
+    # One column per indicator (a1 … g4), then the discretionary questions and one per
+    # subcategory (a … g): named from the methodology, in its order.
+    locals().update({code.lower(): _score_column() for code in INDICATORS})
     q: Mapped[int] = mapped_column(SmallInteger)
     add_a: Mapped[int | None] = mapped_column(SmallInteger)
-    a: Mapped[int] = mapped_column(SmallInteger)
-    b: Mapped[int] = mapped_column(SmallInteger)
-    c: Mapped[int] = mapped_column(SmallInteger)
-    d: Mapped[int] = mapped_column(SmallInteger)
-    e: Mapped[int] = mapped_column(SmallInteger)
-    f: Mapped[int] = mapped_column(SmallInteger)
-    g: Mapped[int] = mapped_column(SmallInteger)
+    locals().update({code.lower(): _score_column() for code in SUBCATEGORIES})
     pr: Mapped[int] = mapped_column(SmallInteger)
     cl: Mapped[int] = mapped_column(SmallInteger)
     total: Mapped[int] = mapped_column(SmallInteger)
@@ -179,8 +181,10 @@ class Rating(Base):
         CheckConstraint(
             f"status_rule IS NULL OR {_one_of('status_rule', STATUS_RULES)}", name="status_rule"
         ),
-        CheckConstraint("pr_rating IS NULL OR pr_rating BETWEEN 1 AND 7", name="pr_rating"),
-        CheckConstraint("cl_rating IS NULL OR cl_rating BETWEEN 1 AND 7", name="cl_rating"),
+        *(
+            CheckConstraint(f"{r} IS NULL OR {r} BETWEEN {_RATINGS}", name=r)
+            for r in (f"{a.lower()}_rating" for a in AGGREGATES)
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -277,3 +281,8 @@ def include_object(
 ) -> bool:
     """Alembic's filter: leave the engine-specific search index out of model comparisons."""
     return not (name or "").startswith(SEARCH_OBJECTS)
+
+
+# The workbench's tables (users, drafts, revisions …) and the store's data version join this
+# MetaData: imported here so that the models always describe the whole schema.
+from fiw.store import workbench_schema as workbench_schema  # noqa: E402

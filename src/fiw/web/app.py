@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,18 +17,21 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from fiw.methodology import Status
 from fiw.settings import Settings
-from fiw.web import errors, render
+from fiw.web import errors, render, workbench
 from fiw.web.caching import CacheHeaders, ResponseCache
+from fiw.web.freshness import DataWatcher
 from fiw.web.queries import status_slug
 from fiw.web.snapshot import Snapshot
 from fiw.web.views import (
     assessments,
+    assist,
     changes,
     compare,
     countries,
     country,
     home,
     methodology,
+    methodology_data,
     search,
     trends,
 )
@@ -59,9 +63,27 @@ def open_snapshot(settings: Settings) -> Snapshot:
     return Snapshot(fiw.open(settings.database_url))
 
 
-def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
-    """A FastAPI app serving `data` (opened from `settings` when not given)."""
+def create_app(
+    settings: Settings, data: Snapshot | None = None, *, watch: bool | None = None
+) -> FastAPI:
+    """A FastAPI app serving `data` (opened from `settings` when not given). With `watch`
+    (the default when the data is opened here) a thread reloads it when the store's data
+    version moves (an import or a workbench publish, in any process)."""
+    watching = data is None if watch is None else watch
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watcher = None
+        if watching:
+            engine = app.state.workbench.engine
+            watcher = DataWatcher(app, engine, lambda: open_snapshot(settings))
+            watcher.start()
+        yield
+        if watcher is not None:
+            watcher.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="fiw",
         summary="Freedom in the World scores, ratings and statuses",
         version="1",
@@ -74,8 +96,10 @@ def create_app(settings: Settings, data: Snapshot | None = None) -> FastAPI:
     app.state.templates = templates()
     errors.install(app)
     views = (home, countries, country, compare, methodology, assessments, search, changes, trends)
-    for module in views:
+    for module in (*views, assist):
         app.include_router(module.router)
+    app.include_router(methodology_data.router)
+    workbench.install(app, settings)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_api_route("/api/docs", _api_docs, include_in_schema=False, methods=["GET"])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -151,11 +175,19 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
+def create_app_from_env() -> FastAPI:
+    """The app for uvicorn's workers (`fiw serve --workers N`): settings from FIW_*."""
+    from fiw.settings import get_settings
+
+    return create_app(get_settings())
+
+
 def serve(
     settings: Settings,
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
+    workers: int = 1,
     say: Callable[[str], None] = lambda message: None,
     progress: Progress | None = None,
 ) -> None:
@@ -168,6 +200,13 @@ def serve(
     prepare_database(settings, say=say, progress=progress)
     if progress is not None:
         progress.stop()  # the database is ready: no live display while serving
+    if workers > 1:  # each worker builds its own app; the database makes them one server
+        say(f"serving http://{host}:{port}/ with {workers} workers; Ctrl+C stops")
+        uvicorn.run(
+            "fiw.web.app:create_app_from_env", factory=True, workers=workers, host=host,
+            port=port, log_level="warning", http="httptools", loop="uvloop",
+        )  # fmt: skip
+        return
     app = create_app(settings)
     gc.freeze()  # the snapshot lives as long as the process: keep it out of GC passes
     say(f"serving http://{host}:{port}/ (API docs at /api/docs); Ctrl+C stops")

@@ -14,8 +14,19 @@ VENDOR_MAX_AGE = 86400
 PAGE_MAX_AGE = 60
 
 
+PRIVATE = ("/api/v1/workbench", "/api/v1/auth", "/workbench")
+
+
+def private(path: str) -> bool:
+    """The workbench's answers depend on who asks: never cached, never shared."""
+    return path.startswith(PRIVATE)
+
+
 def cache_control(path: str) -> str:
-    """Vendored packages change only with package-lock.json; data changes only on import."""
+    """Vendored packages change only with package-lock.json; data changes on import and
+    publish; workbench answers are private."""
+    if private(path):
+        return "no-store"
     if path.startswith("/static/vendor/"):
         return f"public, max-age={VENDOR_MAX_AGE}"
     if path.startswith("/static/"):
@@ -94,7 +105,7 @@ class ResponseCache:
         self.app = app
         self.max_entries = max_entries
         self.max_body = max_body
-        self._entries: OrderedDict[tuple[str, bytes, bool], tuple[Message, bytes, str]] = (
+        self._entries: OrderedDict[tuple[int, str, bytes, bool], tuple[Message, bytes, str]] = (
             OrderedDict()
         )
 
@@ -106,12 +117,15 @@ class ResponseCache:
             scope["type"] != "http"
             or scope["method"] != "GET"
             or scope["path"].startswith("/static/")
+            or private(scope["path"])
         ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         gzip_ok = b"gzip" in headers.get(b"accept-encoding", b"")
-        key = (scope["path"], scope["query_string"], gzip_ok)
+        # a new snapshot (after an import or a publish) has a new generation: new keys
+        generation = getattr(scope["app"].state, "generation", 0) if "app" in scope else 0
+        key = (generation, scope["path"], scope["query_string"], gzip_ok)
         hit = self._entries.get(key)
         if hit is not None:
             self._entries.move_to_end(key)
@@ -139,7 +153,7 @@ class ResponseCache:
 
         await self.app(scope, receive, capture)
 
-    def _keep(self, key: tuple[str, bytes, bool], start: Message, body: bytes) -> None:
+    def _keep(self, key: tuple[int, str, bytes, bool], start: Message, body: bytes) -> None:
         etag = MutableHeaders(scope=start).get("etag")
         if start.get("status") != 200 or etag is None or len(body) > self.max_body:
             return

@@ -1,7 +1,7 @@
 """search stems: word forms match (stemming), the same on SQLite and PostgreSQL
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28 10:00:00
 
 Beside the words as written, the search index now holds each word's Snowball English stem
@@ -20,8 +20,8 @@ from sqlalchemy.dialects import postgresql
 
 from fiw.store.textsearch import fts5_stems, fts5_terms, stem_tsvector
 
-revision = "0004"
-down_revision = "0002"  # the workbench's "0003" once merged (see docs/store.md)
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

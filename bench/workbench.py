@@ -1,0 +1,200 @@
+"""Workbench benchmarks on PostgreSQL behind `fiw serve --workers 2`: save latency with 16
+editors saving at once, and the time from a publish to every worker serving it."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from bench.web import _start
+from fiw.settings import get_settings
+from fiw.store.database import make_engine, normalise_url
+from fiw.store.importer import import_files
+from fiw.workbench import Workbench
+
+EDITORS = 16
+SAVES = 30
+WORKERS = 2
+PASSWORD = "benchmark password"
+SAVE_P99_TARGET_MS = 100
+PUBLISH_TARGET_S = 2.0
+CONFIRMATIONS = 12  # fresh connections in a row that must all serve the publish
+
+
+def _schema() -> tuple[str, str]:
+    server = normalise_url(get_settings().test_database_url)
+    schema = f"fiw_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+    return schema, url.render_as_string(hide_password=False)
+
+
+def _drop(schema: str) -> None:
+    admin = create_engine(normalise_url(get_settings().test_database_url))
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _prepare(url: str) -> list[str]:
+    """Workbooks imported, an admin, a reviewer, 16 analysts with one country each, 2025 open."""
+    settings = get_settings()
+    engine = make_engine(url)
+    import_files(engine, [settings.all_data_workbook(), settings.ratings_workbook()])
+    wb = Workbench(engine)
+    wb.add_user("admin", "admin", PASSWORD)
+    wb.add_user("reviewer", "reviewer", PASSWORD)
+    opened = wb.open_edition(wb.system_actor("admin"), 2025)
+    countries = [d["country_id"] for d in opened["created"][:EDITORS]]
+    for i, country in enumerate(countries):
+        wb.add_user(f"analyst{i}", "analyst", PASSWORD)
+        wb.assign(f"analyst{i}", [country])
+    engine.dispose()
+    return countries
+
+
+@contextmanager
+def _client(base: str, name: str) -> Iterator[httpx.Client]:
+    """An HTTP client logged in as `name`, with its CSRF token set."""
+    client = httpx.Client(base_url=base, timeout=30)
+    r = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
+    r.raise_for_status()
+    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _edit(
+    base: str, name: str, country: str, latencies: list[float], start: threading.Barrier
+) -> None:
+    with _client(base, name) as client:
+        path = f"/api/v1/workbench/drafts/{country}/2025"
+        revision = client.get(path).json()["revision"]
+        start.wait()
+        for i in range(SAVES):
+            began = time.perf_counter()
+            r = client.put(
+                path,
+                headers={"If-Match": str(revision)},
+                json={"narratives": {"A1": f"Autosave {i} of {name}'s draft."}},
+            )
+            latencies.append((time.perf_counter() - began) * 1000)
+            r.raise_for_status()
+            revision = r.json()["revision"]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _publish_time(base: str, country: str) -> float:
+    """Seconds from a publish's answer to the first of CONFIRMATIONS fresh connections in a
+    row (spread over the workers by their shared socket) that all serve it."""
+    path = f"/api/v1/workbench/drafts/{country}/2025"
+    with _client(base, "analyst0") as analyst, _client(base, "reviewer") as reviewer:
+        draft = analyst.get(path).json()
+        score = draft["scores"]["A1"]
+        new = score + 1 if score < 4 else score - 1
+        analyst.put(
+            path,
+            headers={"If-Match": str(draft["revision"])},
+            json={"scores": {"A1": new}, "reasons": {"A1": "benchmark"}},
+        ).raise_for_status()
+        analyst.post(path + "/submit").raise_for_status()
+        reviewer.post(path + "/approve").raise_for_status()
+        for _ in range(CONFIRMATIONS):  # every worker has the old snapshot cached
+            httpx.get(f"{base}/api/v1/countries/{country}", timeout=30).raise_for_status()
+        reviewer.post(path + "/publish").raise_for_status()
+        published = time.perf_counter()
+    streak, streak_start = 0, 0.0
+    while streak < CONFIRMATIONS:
+        sent = time.perf_counter()
+        latest = httpx.get(f"{base}/api/v1/countries/{country}", timeout=30).json()["latest"]
+        if latest["edition"] != 2025:
+            streak = 0
+        else:
+            streak_start = sent if streak == 0 else streak_start
+            streak += 1
+        if sent - published > 30:
+            raise RuntimeError("the publish did not reach every worker within 30 s")
+    # from the first request of the streak on, every connection was answered with the publish
+    return streak_start - published
+
+
+def run() -> list[dict[str, Any]]:
+    """Save latency (p50, p99) with 16 editors, and publish-to-every-worker time."""
+    schema, url = _schema()
+    process = None
+    try:
+        countries = _prepare(url)
+        fiw = Path(sys.executable).with_name("fiw")
+        process, base = _start(
+            [
+                str(fiw),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "{port}",
+                "--workers",
+                str(WORKERS),
+            ],
+            "/api/openapi.json",
+            {"FIW_DATABASE_URL": url, "FIW_PAGES_DIR": "/nonexistent-fiw-bench-pages"},
+        )
+        latencies: list[float] = []
+        start = threading.Barrier(EDITORS)
+        threads = [
+            threading.Thread(target=_edit, args=(base, f"analyst{i}", c, latencies, start))
+            for i, c in enumerate(countries)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if len(latencies) != EDITORS * SAVES:
+            raise RuntimeError(f"{EDITORS * SAVES - len(latencies)} saves failed")
+        publish = _publish_time(base, countries[0])
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+        _drop(schema)
+    saves = f"{EDITORS} editors × {SAVES} saves, {WORKERS} workers, PostgreSQL"
+    return [
+        {
+            "benchmark": f"workbench save (PUT), p50 latency ({saves})",
+            "value": round(statistics.median(latencies), 1),
+            "unit": "ms",
+            "target": None,
+        },
+        {
+            "benchmark": f"workbench save (PUT), p99 latency ({saves})",
+            "value": round(_percentile(latencies, 0.99), 1),
+            "unit": "ms",
+            "target": f"< {SAVE_P99_TARGET_MS} ms",
+        },
+        {
+            "benchmark": f"publish to every worker serving it ({WORKERS} workers, "
+            f"{CONFIRMATIONS} fresh connections in a row)",
+            "value": round(publish, 2),
+            "unit": "s",
+            "target": f"< {PUBLISH_TARGET_S:g} s",
+        },
+    ]

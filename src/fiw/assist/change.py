@@ -1,0 +1,186 @@
+"""The change model: did the score move from last year's, and which way, given the texts?
+
+Per cell with a history: the sentences added and removed since last year (`text.diff`) feed a
+logistic regression on their TF-IDF (down / same / up); a gradient-boosted classifier then
+reads its probabilities beside how much of the text was rewritten (word overlap, sentences
+added, removed, kept), the previous score, the indicator, and the same signals averaged over
+the whole report (a country whose report was rewritten is one whose scores moved).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from fiw.assist.corpus import Cell
+from fiw.assist.level import FOLDS, LevelModel, Matrix, codes_of, group_mean
+from fiw.assist.text import TextDiff, diff
+
+DIRECTIONS = (-1, 0, 1)
+"""The classes: down, same, up (a move of two points counts as its direction)."""
+
+
+def direction(cell: Cell) -> int:
+    """-1, 0 or 1: where the published score went from last year's."""
+    assert cell.previous is not None and cell.score is not None
+    return int(np.sign(cell.score - cell.previous.score))
+
+
+def diffs(cells: Sequence[Cell]) -> list[TextDiff]:
+    """Each cell's text difference from last year's narrative."""
+    return [diff(c.previous.sentences if c.previous else (), c.sentences) for c in cells]
+
+
+@dataclass
+class DiffText:
+    """Logistic regression on the words of the added and of the removed sentences."""
+
+    added: TfidfVectorizer
+    removed: TfidfVectorizer
+    model: LogisticRegression
+
+    @staticmethod
+    def _vectorizer() -> TfidfVectorizer:
+        return TfidfVectorizer(min_df=3, sublinear_tf=True, max_features=20000, ngram_range=(1, 2))
+
+    @classmethod
+    def fit(cls, changes: Sequence[TextDiff], y: Sequence[int]) -> DiffText:
+        added, removed = cls._vectorizer(), cls._vectorizer()
+        x = hstack(
+            [
+                added.fit_transform([" ".join(d.added) for d in changes]),
+                removed.fit_transform([" ".join(d.removed) for d in changes]),
+            ]
+        ).tocsr()
+        model = LogisticRegression(C=2.0, max_iter=2000).fit(x, list(y))
+        return cls(added, removed, model)
+
+    def _x(self, changes: Sequence[TextDiff]) -> csr_matrix:
+        return hstack(
+            [
+                self.added.transform([" ".join(d.added) for d in changes]),
+                self.removed.transform([" ".join(d.removed) for d in changes]),
+            ]
+        ).tocsr()
+
+    def predict_proba(self, changes: Sequence[TextDiff]) -> Matrix:
+        """Down / same / up probabilities (columns in DIRECTIONS order)."""
+        raw = self.model.predict_proba(self._x(changes))
+        out = np.zeros((len(changes), len(DIRECTIONS)))
+        for j, label in enumerate(self.model.classes_):
+            out[:, DIRECTIONS.index(int(label))] = raw[:, j]
+        return out
+
+    def sentence_weights(self, change: TextDiff) -> list[tuple[str, str, float]]:
+        """(added|removed, sentence, weight): how far each sentence pushes up (+) or down (−)."""
+        classes = [int(c) for c in self.model.classes_]
+        if 1 not in classes or -1 not in classes:
+            return []
+        coef = self.model.coef_
+        push = coef[classes.index(1)] - coef[classes.index(-1)]
+        width = len(self.added.vocabulary_)
+        out: list[tuple[str, str, float]] = []
+        if change.added:
+            x = self.added.transform(list(change.added))
+            out += [
+                ("added", s, float(v)) for s, v in zip(change.added, x @ push[:width], strict=True)
+            ]
+        if change.removed:
+            x = self.removed.transform(list(change.removed))
+            out += [
+                ("removed", s, float(v))
+                for s, v in zip(change.removed, x @ push[width:], strict=True)
+            ]
+        return out
+
+
+def levels(cells: Sequence[Cell], level: LevelModel, stage: Matrix | None = None) -> Matrix:
+    """What the level model reads in this year's and last year's text, against last year's
+    score: [report level, indicator level] now, the same last year, and both gaps. `stage`
+    may hold `level.stage(cells)` already computed."""
+    now = (level.stage(cells) if stage is None else stage)[:, :2]
+    before = level.stage([c.before() for c in cells])[:, :2]
+    previous = np.array([c.previous.score for c in cells if c.previous], dtype=float)
+    return np.column_stack([now, before, now[:, 1] - previous, now - before])
+
+
+def _dense(
+    cells: Sequence[Cell], changes: Sequence[TextDiff], text: Matrix, read: Matrix
+) -> Matrix:
+    assert all(c.previous is not None for c in cells)
+    similarity = np.array([d.similarity for d in changes])
+    added = np.array([len(d.added) for d in changes], dtype=float)
+    removed = np.array([len(d.removed) for d in changes], dtype=float)
+    kept = np.array([d.kept for d in changes], dtype=float)
+    before = np.array([len(c.previous.sentences) for c in cells if c.previous], dtype=float)
+    moved = 1.0 - text[:, 1]
+    return np.column_stack(
+        [
+            codes_of(cells).astype(float),
+            [c.previous.score for c in cells if c.previous],
+            similarity,
+            added,
+            removed,
+            kept,
+            before,
+            text,
+            read,
+            group_mean(cells, read[:, -1]),
+            group_mean(cells, similarity),
+            group_mean(cells, (similarity < 0.5).astype(float)),
+            group_mean(cells, added),
+            group_mean(cells, moved),
+            group_mean(cells, moved, "subcategory"),
+        ]
+    )
+
+
+@dataclass
+class ChangeModel:
+    """Probabilities that a score went down, stayed or went up since last year."""
+
+    text: DiffText
+    classifier: HistGradientBoostingClassifier
+
+    @classmethod
+    def fit(cls, cells: Sequence[Cell], level: LevelModel) -> ChangeModel:
+        """Train on cells with a history and a known score; `level` reads their texts."""
+        changes = diffs(cells)
+        y = np.array([direction(c) for c in cells])
+        groups = [c.country_id for c in cells]
+        text = np.zeros((len(cells), len(DIRECTIONS)))
+        folds = min(FOLDS, len(set(groups)))
+        for train, test in GroupKFold(n_splits=folds).split(text, groups=groups):
+            fold = DiffText.fit([changes[i] for i in train], [int(v) for v in y[train]])
+            text[test] = fold.predict_proba([changes[i] for i in test])
+        classifier = HistGradientBoostingClassifier(
+            max_iter=200,
+            learning_rate=0.05,
+            categorical_features=[0],
+            early_stopping=False,
+            random_state=0,
+        ).fit(_dense(cells, changes, text, levels(cells, level)), y)
+        return cls(DiffText.fit(changes, [int(v) for v in y]), classifier)
+
+    def predict_proba(
+        self,
+        cells: Sequence[Cell],
+        changes: Sequence[TextDiff],
+        level: LevelModel,
+        stage: Matrix | None = None,
+    ) -> Matrix:
+        """Down / same / up per cell (each cell must have a history)."""
+        text = self.text.predict_proba(changes)
+        read = levels(cells, level, stage)
+        raw = self.classifier.predict_proba(_dense(cells, changes, text, read))
+        out = np.zeros((len(cells), len(DIRECTIONS)))
+        for j, label in enumerate(self.classifier.classes_):
+            out[:, DIRECTIONS.index(int(label))] = raw[:, j]
+        return out

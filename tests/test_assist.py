@@ -1,0 +1,203 @@
+"""The score assistant (fiw.assist): the answer never reaches the model, training is
+deterministic and uses only earlier editions, and it suggests and checks on both databases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from fiw.assist import (
+    answer_free,
+    check_edition,
+    check_pages,
+    load,
+    load_corpus,
+    report_cells,
+    suggest_text,
+    train,
+)
+from fiw.assist.errors import ModelMissing, ModelStale, NotEnoughData, TrainedOnEdition
+from fiw.assist.text import diff, split_sentences, states_score
+from fiw.methodology.vocabulary import INDICATORS
+from fiw.pages import Indicator, ScoreChange, parse_file
+from tests.assist_data import COUNTRIES, Slice, assist_slice
+
+NOTE = (
+    "Score Change: The score declined from 2 to 1 because authorities jailed "
+    "zanzibarite opposition leaders."
+)
+
+
+def test_answer_free_cuts_notes_and_score_statements() -> None:
+    kept = answer_free(
+        [
+            "Elections were held in May. Observers praised them. " + NOTE,
+            "The body received a score of 3 from observers. Courts remained independent.",
+            "Status Change: The score improved from 3 to 4 because parties operated freely.",
+            "It was rated 2 out of 4 last year. Protests were banned.",
+        ]
+    )
+    assert kept == (
+        "Elections were held in May.",
+        "Observers praised them.",
+        "Courts remained independent.",
+        "Protests were banned.",
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The score declined from 2 to 1 because of arrests.",
+        "Score Change: The score improved from 0 to 1.",
+        "The country scored 3 on this question.",
+        "A score of 2 reflects continued repression.",
+    ],
+)
+def test_states_score_recognises_score_statements(sentence: str) -> None:
+    assert states_score(sentence)
+
+
+def test_states_score_leaves_ordinary_numbers_alone() -> None:
+    assert not states_score("Scores of protesters were detained in 2022; 3 died.")
+
+
+def test_split_sentences_keeps_abbreviations_inside_lowercase_runs() -> None:
+    assert split_sentences("In 2022 the U.S. embassy said so. Then 4 parties met.") == [
+        "In 2022 the U.S. embassy said so.",
+        "Then 4 parties met.",
+    ]
+
+
+def test_diff_ignores_updated_years_and_finds_new_sentences() -> None:
+    change = diff(
+        ("Elections were held in 2021 without fraud.", "The press is free."),
+        ("Elections were held in 2022 without fraud.", "Journalists were jailed in March."),
+    )
+    assert change.added == ("Journalists were jailed in March.",)
+    assert change.removed == ("The press is free.",)
+    assert change.kept == 1
+    assert 0 < change.similarity < 1
+
+
+def _planted(report_path: object, code: str) -> tuple[object, object]:
+    report = parse_file(report_path)  # type: ignore[arg-type]
+    items = []
+    for item in report.indicators:
+        if item.code == code:
+            item = Indicator(
+                item.code, item.question, item.score, item.max,
+                (*item.paragraphs[:-1], item.paragraphs[-1] + " " + NOTE),
+                ScoreChange(2, 1, "planted"),
+            )  # fmt: skip
+        items.append(item)
+    return report, replace(report, indicators=tuple(items))
+
+
+def test_planted_score_change_never_reaches_the_features(assist_slice: Slice) -> None:
+    clean, planted = _planted(assist_slice.pages / "2023" / "kazakhstan.txt", "C2")
+    clean_cells = report_cells(clean, "kazakhstan", 2023)  # type: ignore[arg-type]
+    planted_cells = report_cells(planted, "kazakhstan", 2023)  # type: ignore[arg-type]
+    for cell in planted_cells:
+        assert "zanzibarite" not in cell.text and "zanzibarite" not in cell.report_text
+    assert planted_cells == clean_cells
+    model = assist_slice.model
+    assert np.array_equal(model.level.stage(planted_cells), model.level.stage(clean_cells))
+    words = model.level.text.words.vocabulary_
+    assert "zanzibarite" not in words
+
+
+def test_training_is_deterministic_on_a_small_slice(assist_slice: Slice) -> None:
+    ds = assist_slice.dataset()
+    corpus = load_corpus(ds)
+    again = train(corpus, until=2023)
+    cells = corpus.where([2023])
+    first, _ = assist_slice.model.probabilities(cells)
+    second, _ = again.probabilities(cells)
+    assert np.array_equal(first, second)
+    assert again.info.digest == assist_slice.model.info.digest
+    ds.engine.dispose()
+
+
+def test_training_uses_only_editions_before_until(assist_slice: Slice) -> None:
+    info = assist_slice.model.info
+    assert info.until == 2023
+    assert info.editions == (2021, 2022)
+    assert info.countries == len(COUNTRIES)
+    assert info.cells == len(COUNTRIES) * 2 * len(INDICATORS)
+    assert info.skipped_territories == 1 * 3  # the territory, in every edition loaded
+
+
+def test_checking_an_edition_the_model_was_trained_on_is_refused(assist_slice: Slice) -> None:
+    ds = assist_slice.dataset()
+    with pytest.raises(TrainedOnEdition, match="fiw assist train --until 2022"):
+        check_edition(assist_slice.model, ds, 2022)
+    ds.engine.dispose()
+
+
+def test_check_edition_ranks_every_country_cell(assist_slice: Slice) -> None:
+    ds = assist_slice.dataset()
+    rows, skipped = check_edition(assist_slice.model, ds, 2023)
+    ds.engine.dispose()
+    assert skipped == 1
+    assert len(rows) == len(COUNTRIES) * len(INDICATORS)
+    suspicion = [r.suspicion for r in rows]
+    assert suspicion == sorted(suspicion, reverse=True)  # type: ignore[type-var]
+    for row in rows:
+        assert row.previous is not None  # matched to the store's 2022 report
+        assert abs(sum(row.probabilities) - 1) < 1e-9
+        assert row.suggested == int(np.argmax(row.probabilities))
+        assert row.direction in ("up", "down", "none")
+        assert row.suspicion == pytest.approx(1 - row.probabilities[row.score or 0])
+
+
+def test_check_pages_matches_the_previous_edition_in_the_store(assist_slice: Slice) -> None:
+    ds = assist_slice.dataset()
+    rows = check_pages(assist_slice.model, assist_slice.pages / "2023", ds, top=10)
+    whole, _ = check_edition(assist_slice.model, ds, 2023)
+    ds.engine.dispose()
+    assert len(rows) == 10
+    assert all(r.previous is not None for r in rows if r.country_id != "abkhazia")
+    by_key = {(r.country_id, r.indicator): r.suspicion for r in whole}
+    for row in rows:
+        if row.country_id in by_key:
+            assert row.suspicion == pytest.approx(by_key[(row.country_id, row.indicator)])
+
+
+def test_suggest_text_with_history_favours_last_years_score_for_the_same_text(
+    assist_slice: Slice,
+) -> None:
+    report = parse_file(assist_slice.pages / "2022" / "albania.txt")
+    item = report.indicator("B1")
+    text = " ".join(item.paragraphs)
+    row = suggest_text(
+        assist_slice.model, "B1", text, previous_score=item.score, previous_text=text
+    )
+    assert row.suggested == item.score
+    assert len(row.probabilities) == 5
+
+
+def test_missing_model_names_the_train_command(tmp_path: object) -> None:
+    from pathlib import Path
+
+    with pytest.raises(ModelMissing, match="fiw assist train"):
+        load(Path(str(tmp_path)) / "none.joblib")
+
+
+def test_unreadable_model_is_stale_and_names_the_train_command(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "model.joblib"
+    path.write_bytes(b"not a model")
+    with pytest.raises(ModelStale, match="fiw assist train"):
+        load(path)
+
+
+def test_training_without_reports_says_what_to_import(assist_slice: Slice) -> None:
+    ds = assist_slice.dataset()
+    corpus = load_corpus(ds, [2021])
+    ds.engine.dispose()
+    with pytest.raises(NotEnoughData, match="fiw import"):
+        train(corpus)

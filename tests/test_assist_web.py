@@ -1,0 +1,99 @@
+"""The assistant's API through a real `fiw serve`: `POST /api/v1/assist/suggest` and
+`GET /api/v1/assist/check?edition=`, and the one error shape when the model is missing."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fiw.pages import parse_file
+from fiw.store.database import make_engine
+from fiw.store.importer import import_files
+from tests.assist_data import COUNTRIES, Slice, assist_slice
+from tests.web_server import start_server
+
+
+def _serve(env: dict[str, str]) -> Iterator[httpx.Client]:
+    process, base = start_server(env)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            yield client
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path], assist_slice: Slice
+) -> Iterator[tuple[httpx.Client, Slice]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('assist-web') / 'fiw.sqlite'}"
+    engine = make_engine(url)
+    import_files(engine, [*workbooks, assist_slice.pages])
+    engine.dispose()
+    env = {"FIW_DATABASE_URL": url, "FIW_ASSIST_MODEL": str(assist_slice.model_path)}
+    for client in _serve(env):
+        yield client, assist_slice
+
+
+def test_api_check_lists_the_most_suspicious_cells(served: tuple[httpx.Client, Slice]) -> None:
+    client, _ = served
+    response = client.get("/api/v1/assist/check", params={"edition": 2023, "top": 5})
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert len(rows) == 5
+    assert [r["suspicion"] for r in rows] == sorted((r["suspicion"] for r in rows), reverse=True)
+    assert {r["country_id"] for r in rows} <= set(COUNTRIES)
+
+
+def test_api_check_refuses_an_edition_the_model_was_trained_on(
+    served: tuple[httpx.Client, Slice],
+) -> None:
+    client, _ = served
+    response = client.get("/api/v1/assist/check", params={"edition": 2022})
+    assert response.status_code == 409
+    assert "fiw assist train --until 2022" in response.json()["error"]["message"]
+
+
+def test_api_suggest_reads_one_narrative(served: tuple[httpx.Client, Slice]) -> None:
+    client, data = served
+    item = parse_file(data.pages / "2023" / "kazakhstan.txt").indicator("C2")
+    body = {"indicator": "C2", "text": " ".join(item.paragraphs), "score": item.score}
+    response = client.post("/api/v1/assist/suggest", json=body)
+    assert response.status_code == 200, response.text
+    row = response.json()
+    assert row["indicator"] == "C2" and len(row["probabilities"]) == 5
+    assert row["suspicion"] == pytest.approx(1 - row["probabilities"][item.score], abs=1e-3)
+
+
+def test_api_suggest_rejects_an_unknown_indicator(served: tuple[httpx.Client, Slice]) -> None:
+    client, _ = served
+    response = client.post("/api/v1/assist/suggest", json={"indicator": "Z9", "text": "x"})
+    assert response.status_code == 422
+    assert "Z9" in response.json()["error"]["message"]
+
+
+def test_api_without_a_model_answers_409_naming_train(
+    tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]
+) -> None:
+    url = f"sqlite:///{tmp_path_factory.mktemp('assist-none') / 'fiw.sqlite'}"
+    engine = make_engine(url)
+    import_files(engine, workbooks)
+    engine.dispose()
+    folder = tmp_path_factory.mktemp("no-model")
+    env = {
+        "FIW_DATABASE_URL": url,
+        "FIW_ASSIST_MODEL": str(folder / "absent.joblib"),
+        "FIW_PAGES_DIR": str(folder / "none"),  # no pages folder: serve imports none
+    }
+    for client in _serve(env):
+        response = client.get("/api/v1/assist/check", params={"edition": 2023})
+        assert response.status_code == 409
+        assert "fiw assist train" in response.json()["error"]["message"]
