@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 VENDOR := src/fiw/web/static/vendor
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/d3-array $(VENDOR)/d3-geo $(VENDOR)/topojson-client $(VENDOR)/world-atlas $(VENDOR)/swagger-ui-dist
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/axe-core $(VENDOR)/d3-array $(VENDOR)/d3-geo $(VENDOR)/topojson-client $(VENDOR)/world-atlas $(VENDOR)/swagger-ui-dist
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe-core/
 	cp node_modules/d3-array/dist/d3-array.min.js node_modules/d3-array/LICENSE $(VENDOR)/d3-array/
 	cp node_modules/d3-geo/dist/d3-geo.min.js node_modules/d3-geo/LICENSE $(VENDOR)/d3-geo/
 	cp node_modules/topojson-client/dist/topojson-client.min.js node_modules/topojson-client/LICENSE $(VENDOR)/topojson-client/

@@ -7,6 +7,7 @@ import re
 from functools import cache
 
 import pytest
+import snowballstemmer
 
 import fiw
 from fiw.pages import Report, parse_file
@@ -45,17 +46,38 @@ def corpus_paragraphs() -> list[tuple[str, int, str, int, str, str | None]]:
     return out
 
 
-def brute_force(phrase: list[str], prefix: bool = False) -> set[tuple[str, int, str, int]]:
-    """Paragraphs whose lower-cased words contain `phrase` consecutively (independent scan)."""
-    found = set()
+STEMMER = snowballstemmer.stemmer("english")
+
+
+@cache
+def corpus_tokens() -> list[tuple[tuple[str, int, str, int], list[str], list[str]]]:
+    """Each paragraph's key, lower-cased words and their Snowball English stems (each
+    distinct word stemmed once)."""
+    stems: dict[str, str] = {}
+    out = []
     for name, edition, section, position, text, _ in corpus_paragraphs():
         tokens = [w.lower() for w in re.findall(r"[^\W_]+", text)]
+        for w in tokens:
+            if w not in stems:
+                stems[w] = STEMMER.stemWord(w)
+        out.append(((name, edition, section, position), tokens, [stems[w] for w in tokens]))
+    return out
+
+
+def brute_force(phrase: list[str], prefix: bool = False) -> set[tuple[str, int, str, int]]:
+    """Paragraphs whose lower-cased words contain `phrase` consecutively, by Snowball English
+    stem unless `prefix` (where the last word is the beginning of one): an independent scan."""
+    found = set()
+    if not prefix:
+        phrase = STEMMER.stemWords(phrase)
+    for key, words, stemmed in corpus_tokens():
+        tokens = words if prefix else stemmed
         n = len(phrase)
         for i in range(len(tokens) - n + 1):
             head = tokens[i : i + n - 1] == phrase[:-1]
             last = tokens[i + n - 1]
             if head and (last.startswith(phrase[-1]) if prefix else last == phrase[-1]):
-                found.add((name, edition, section, position))
+                found.add(key)
                 break
     return found
 
@@ -97,6 +119,18 @@ def test_search_hits_equal_a_brute_force_scan(reports_url: str, which: str) -> N
         expected = brute_force([tokens[0]]) & brute_force([longest])
     assert expected, q
     assert hits_as_keys(reports_url, q) == expected
+
+
+def test_word_forms_match_each_other(reports_url: str) -> None:
+    singular = hits_as_keys(reports_url, '"internet shutdown"')
+    plural = hits_as_keys(reports_url, '"internet shutdowns"')
+    assert singular and singular == plural == brute_force(["internet", "shutdowns"])
+    assert hits_as_keys(reports_url, "internet shutdowns") >= plural
+    # a prefix still reads the words as written: "shutdown*" finds "shutdowns" too
+    assert hits_as_keys(reports_url, "shutdown*") >= hits_as_keys(reports_url, "shutdowns")
+    ds = fiw.open(reports_url)
+    hit = ds.search('"internet shutdowns"', limit=1)[0]
+    assert hit.snippet[hit.marks[0][0] : hit.marks[0][1]].lower().startswith("internet shutdown")
 
 
 def test_filters_narrow_the_hits(reports_url: str) -> None:

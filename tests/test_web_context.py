@@ -132,7 +132,7 @@ def test_templates_get_data_only_through_the_context(
         allowed = {"chart", "atlas_url", "map_ready", "map_entries", "scores_chart",
                    "ratings_chart", "slots", "columns", "row_html", "csv_rows",
                    "averages_chart", "shares_chart", "net_chart",
-                   "r", "edition", "status_order"}  # fmt: skip
+                   "r", "edition", "status_order", "highlight"}  # fmt: skip
         assert extra <= allowed, f"{name} got {sorted(extra - allowed)}"
 
 
@@ -174,13 +174,16 @@ def test_home_gains_and_declines_are_the_changes_rows_in_the_same_order(
     client, _ = served
     for edition in (2019, 2023, 2024):
         home = client.get("/index.json", params={"edition": edition}).json()
-        changes = client.get(f"/changes/{edition}.json", params={"territories": "true"}).json()
+        changes = client.get(f"/changes/{edition}.json").json()  # countries, as the home page
         n = len(home["gains"])
         assert home["gains"] == changes["improved"][:n], edition
         assert home["declines"] == changes["declined"][: len(home["declines"])], edition
         for rows in (changes["improved"], changes["declined"]):
             keys = [(-abs(r["change"]), r["country"]) for r in rows]
             assert keys == sorted(keys), edition
+        both = client.get("/index.json", params={"edition": edition, "territories": "true"})
+        with_territories = client.get(f"/changes/{edition}.json", params={"territories": "true"})
+        assert both.json()["declines"] == with_territories.json()["declined"][:5], edition
 
 
 def test_trends_page_and_api_give_the_same_points(served: tuple[httpx.Client, Recorder]) -> None:

@@ -152,3 +152,80 @@ def find_country(key: str) -> Country:
     if country is None:
         raise UnknownCountry(key)
     return country
+
+
+@cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    aliases: dict[str, list[str]] = {c.id: [c.name] for c in _countries().values()}
+    for row in _rows("names.csv"):
+        if row["name"] not in aliases[row["id"]]:
+            aliases[row["id"]].append(row["name"])
+    return {cid: tuple(names) for cid, names in aliases.items()}
+
+
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Every id and its names: the display name first, then the variants of names.csv."""
+    return _aliases()
+
+
+@cache
+def _converter() -> object:
+    """country_converter's table of regular expressions for the world's country names (read
+    once: about 250 rows). Its own reader turns Namibia's ISO2 code "NA" into a missing value
+    under pandas 3, so the table is read here with only empty cells missing."""
+    import logging
+
+    import country_converter
+    import pandas as pd
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)  # no "not found" warnings
+    table = pd.read_csv(
+        country_converter.country_converter.COUNTRY_DATA_FILE,
+        sep="\t", dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8",
+    )  # fmt: skip
+    return country_converter.CountryConverter(country_data=table)
+
+
+def match_name(text: str, loose: bool = True) -> Country | None:
+    """The country a reader means by `text`, or None: an id or slug-like form
+    ("ivory-coast"), an ISO3 code, any name of names.csv (accents, case and quotes aside:
+    "Turkiye", "cote d'ivoire"), else (when `loose`) country_converter's regular expressions
+    over common names and spellings ("Republic of Korea", also "kazakstan"), mapped to fiw's
+    id through the ISO3 code."""
+    key = text.strip()
+    if not key:
+        return None
+    found = (
+        _countries().get(key.lower())
+        or (_by_iso3().get(key.upper()) if ISO3.match(key.upper()) else None)
+        or lookup_name(key)
+        or lookup_name(key.replace("-", " "))
+    )
+    if found is not None or not loose:
+        return found
+    if len(normalise_name(key)) < 4:  # too short for a regex match to mean anything
+        return None
+    iso3 = _converter().convert(key.replace("-", " "), to="ISO3", not_found=None)  # type: ignore[attr-defined]
+    return _by_iso3().get(iso3) if isinstance(iso3, str) else None
+
+
+def suggest(text: str, ids: Iterable[str], n: int = 5) -> list[str]:
+    """Ids among `ids` whose names or variants are close to `text` (difflib), best first:
+    the "did you mean" of an unknown name."""
+    import difflib
+
+    allowed = set(ids)
+    by_key: dict[str, str] = {}
+    for cid, names in _aliases().items():
+        if cid in allowed:
+            for name in names:
+                by_key.setdefault(normalise_name(name), cid)
+            by_key.setdefault(cid.replace("-", " "), cid)
+    close = difflib.get_close_matches(
+        normalise_name(text.replace("-", " ")), by_key, n=n * 3, cutoff=0.7
+    )
+    found: list[str] = []
+    for key in close:
+        if by_key[key] not in found:
+            found.append(by_key[key])
+    return found[:n]

@@ -28,7 +28,7 @@ from fiw.store.schema import Base, Edition, SourceFile
 from fiw.store.schema import Country as CountryRow
 from fiw.store.schema import Report as ReportRow
 from fiw.store.schema import ReportParagraph as ParagraphRow
-from fiw.store.textsearch import fts5_terms, tsvector
+from fiw.store.textsearch import fts5_stems, fts5_terms, stem_tsvector, tsvector
 
 
 def _table(model: type[Base]) -> Table:
@@ -308,10 +308,10 @@ def _write_paragraphs(connection: Connection, rows: list[dict[str, Any]]) -> Non
         connection.execute(
             text(
                 "INSERT INTO report_paragraphs (report_id, section, position, ordinal, text, "
-                "search_vector) VALUES (:report_id, :section, :position, :ordinal, :text, "
-                "CAST(:vector AS tsvector))"
+                "search_vector, stem_vector) VALUES (:report_id, :section, :position, :ordinal, "
+                ":text, CAST(:vector AS tsvector), CAST(:stems AS tsvector))"
             ),
-            [{**r, "vector": tsvector(r["text"])} for r in rows],
+            [{**r, "vector": tsvector(r["text"]), "stems": stem_tsvector(r["text"])} for r in rows],
         )
         return
     table = _table(ParagraphRow)
@@ -321,6 +321,9 @@ def _write_paragraphs(connection: Connection, rows: list[dict[str, Any]]) -> Non
         .all()
     )
     connection.execute(
-        text("INSERT INTO report_search (rowid, terms) VALUES (:id, :terms)"),
-        [{"id": i, "terms": fts5_terms(r["text"])} for i, r in zip(ids, rows, strict=True)],
+        text("INSERT INTO report_search (rowid, terms, stems) VALUES (:id, :terms, :stems)"),
+        [
+            {"id": i, "terms": fts5_terms(r["text"]), "stems": fts5_stems(r["text"])}
+            for i, r in zip(ids, rows, strict=True)
+        ],
     )

@@ -267,7 +267,13 @@ class ReportParagraph(Base):
 
 # Backend-specific search objects that the revisions create outside the models (FTS5 and its
 # shadow tables on SQLite; the tsvector column and its GIN index on PostgreSQL).
-SEARCH_OBJECTS = ("report_search", "search_vector", "ix_report_paragraphs_search")
+SEARCH_OBJECTS = (
+    "report_search",
+    "search_vector",
+    "ix_report_paragraphs_search",
+    "stem_vector",
+    "ix_report_paragraphs_stems",
+)
 
 
 def include_object(

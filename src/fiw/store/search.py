@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import computed_field
 from sqlalchemy import (
@@ -82,12 +83,15 @@ class SearchHit:
     position: int
     snippet: str
     marks: tuple[Span, ...]
+    query: str = ""  # the words searched for: the country page marks them (`?hl=`)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def url(self) -> str:
-        """`/country/{id}/{edition}#{section}`: the paragraph on fiw's country page."""
-        return f"/country/{self.country_id}/{self.edition}#{anchor(self.indicator)}"
+        """`/country/{id}/{edition}?hl={query}#{section}`: the paragraph on fiw's country
+        page, with the searched words marked there."""
+        marked = f"?{urlencode({'hl': self.query})}" if self.query else ""
+        return f"/country/{self.country_id}/{self.edition}{marked}#{anchor(self.indicator)}"
 
     def segments(self) -> list[tuple[str, bool]]:
         """The snippet as (text, is_match) pieces, for rendering the marks safely."""
@@ -108,6 +112,7 @@ class SearchHit:
             "position": self.position,
             "snippet": self.snippet,
             "marks": [list(m) for m in self.marks],
+            "query": self.query,
             "url": self.url,
         }
 
@@ -137,12 +142,12 @@ def search(
     )
     columns = (c.id, c.name, r.edition, a.region, r.status, p.section, p.position, p.text)
     if connection.dialect.name == "postgresql":
-        vector: ColumnElement[Any] = literal_column("report_paragraphs.search_vector")
-        query: Select[Any] = (
-            select(*columns)
-            .select_from(joined)
-            .where(vector.op("@@")(cast(tsquery(terms), TSQUERY)))
-        )
+        query: Select[Any] = select(*columns).select_from(joined)
+        for prefix, name in ((True, "search_vector"), (False, "stem_vector")):
+            wanted = tsquery(terms, prefix)
+            if wanted is not None:
+                vector: ColumnElement[Any] = literal_column(f"report_paragraphs.{name}")
+                query = query.where(vector.op("@@")(cast(wanted, TSQUERY)))
     else:
         match = text("report_search MATCH :match").bindparams(match=fts5_match(terms))
         if editions is None:  # the index drives: each match is looked up by its id
@@ -183,6 +188,7 @@ def search(
                 position=row.position,
                 snippet=shown,
                 marks=marks,
+                query=q,
             )
         )
     return hits

@@ -1,16 +1,24 @@
 """Full-text search of report narratives, the same on SQLite (FTS5) and PostgreSQL (tsvector).
 
 Both engines index the words fiw's own tokenizer finds (runs of Unicode letters and digits,
-case-folded), and queries are built from the same tokens, so a query matches the same
-paragraphs on either database. A query is a list of terms, all of which must occur: a word,
-a "quoted phrase" (its words adjacent, in order) or a prefix (`journalis*`). A word with
-inner punctuation (`covid-19`, `state's`) is read as the phrase of its words.
+case-folded) twice: as written, and as their stems (the Snowball English stemmer, the one
+PostgreSQL's `english` configuration uses, run here in Python for both engines). Queries
+are built from the same tokens, so a query matches the same paragraphs on either database.
+A query is a list of terms, all of which must occur: a word, a "quoted phrase" (its words
+adjacent, in order) or a prefix (`journalis*`). Words and phrases match any form with the
+same stem ("shutdown" and "shutdowns", "protest" and "protesters" do not: their stems
+differ); a prefix matches the words as written. A word with inner punctuation (`covid-19`,
+`state's`) is read as the phrase of its words.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 from fiw.errors import FiwError
 
@@ -37,12 +45,34 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in WORD.findall(text) if len(w) <= MAX_WORD_CHARS]
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()  # a Snowball stemmer keeps state while it works
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball English stem of a case-folded word ("shutdowns" -> "shutdown")."""
+    with _STEMMER_LOCK:
+        return str(_STEMMER.stemWord(word))
+
+
+def stems(text: str) -> list[str]:
+    """The stems of a text's indexed words, in order (one per word: phrases still match)."""
+    return [stem(w) for w in words(text)]
+
+
 @dataclass(frozen=True)
 class Term:
-    """One required part of a query: its words in order; `prefix` when the last one is a stem."""
+    """One required part of a query: its words in order; `prefix` when the last one is the
+    beginning of a word (matched as written; other terms match by stem)."""
 
     words: tuple[str, ...]
     prefix: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """What the index is searched for: the words as written for a prefix, else stems."""
+        return self.words if self.prefix else tuple(stem(w) for w in self.words)
 
 
 def parse_query(q: str) -> tuple[Term, ...]:
@@ -75,32 +105,54 @@ def parse_query(q: str) -> tuple[Term, ...]:
 
 
 def fts5_match(terms: tuple[Term, ...]) -> str:
-    """The FTS5 MATCH expression: each term a quoted phrase (a prefix ends in `*`), ANDed."""
-    return " AND ".join(f'"{" ".join(t.words)}"{"*" if t.prefix else ""}' for t in terms)
+    """The FTS5 MATCH expression: each term a quoted phrase, of the `stems` column, or of the
+    `terms` column (the words as written) for a prefix, which ends in `*`; ANDed."""
+    return " AND ".join(
+        f'{"terms" if t.prefix else "stems"} : "{" ".join(t.keys)}"{"*" if t.prefix else ""}'
+        for t in terms
+    )
 
 
-def tsquery(terms: tuple[Term, ...]) -> str:
-    """The PostgreSQL tsquery literal: words of a term joined by `<->`, terms by `&`."""
+def tsquery(terms: tuple[Term, ...], prefix: bool) -> str | None:
+    """The PostgreSQL tsquery literal of the prefix terms (`prefix`, for the words' vector)
+    or of the others (for the stems' vector): words of a term joined by `<->`, terms by
+    `&`; None when there is no such term."""
     parts = []
     for term in terms:
-        lexemes = [f"'{w}'" for w in term.words]
+        if term.prefix != prefix:
+            continue
+        lexemes = [f"'{w}'" for w in term.keys]
         if term.prefix:
             lexemes[-1] += ":*"
         parts.append("(" + " <-> ".join(lexemes) + ")")
-    return " & ".join(parts)
+    return " & ".join(parts) or None
+
+
+def _vector(tokens: list[str]) -> str:
+    positions: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens, start=1):
+        positions.setdefault(token, []).append(min(i, MAX_POSITION))
+    return " ".join(f"'{w}':{','.join(map(str, p[:256]))}" for w, p in positions.items())
 
 
 def tsvector(text: str) -> str:
     """The PostgreSQL tsvector literal of a text: each word with its positions (from 1)."""
-    positions: dict[str, list[int]] = {}
-    for i, word in enumerate(words(text), start=1):
-        positions.setdefault(word, []).append(min(i, MAX_POSITION))
-    return " ".join(f"'{w}':{','.join(map(str, p[:256]))}" for w, p in positions.items())
+    return _vector(words(text))
+
+
+def stem_tsvector(text: str) -> str:
+    """The PostgreSQL tsvector literal of a text's stems, at the positions of their words."""
+    return _vector(stems(text))
 
 
 def fts5_terms(text: str) -> str:
-    """What the FTS5 table indexes for a text: its words, space-separated."""
+    """What the FTS5 table's `terms` column indexes for a text: its words, space-separated."""
     return " ".join(words(text))
+
+
+def fts5_stems(text: str) -> str:
+    """What the FTS5 table's `stems` column indexes for a text: its stems, space-separated."""
+    return " ".join(stems(text))
 
 
 # --- snippets -------------------------------------------------------------------------------
@@ -110,14 +162,16 @@ Span = tuple[int, int]
 
 def match_spans(text: str, terms: tuple[Term, ...]) -> list[Span]:
     """Character spans of `text` where a term occurs (as the index matched it)."""
-    tokens = [(m.group().casefold(), m.start(), m.end()) for m in WORD.finditer(text)]
+    found = [(m.group().casefold(), m.start(), m.end()) for m in WORD.finditer(text)]
     spans: list[Span] = []
     for term in terms:
         n = len(term.words)
+        keys = term.keys
+        tokens = found if term.prefix else [(stem(w), s, e) for w, s, e in found]
         for i in range(len(tokens) - n + 1):
             window = tokens[i : i + n]
-            head = all(window[k][0] == term.words[k] for k in range(n - 1))
-            last, want = window[-1][0], term.words[-1]
+            head = all(window[k][0] == keys[k] for k in range(n - 1))
+            last, want = window[-1][0], keys[-1]
             if head and (last.startswith(want) if term.prefix else last == want):
                 spans.append((window[0][1], window[-1][2]))
     spans.sort()

@@ -17,7 +17,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from fiw.methodology import Status
 from fiw.settings import Settings
 from fiw.store.textsearch import MAX_QUERY_CHARS
-from fiw.web import errors, security, workbench
+from fiw.web import errors, render, security, workbench
 from fiw.web.caching import CacheHeaders, ResponseCache
 from fiw.web.freshness import DataWatcher
 from fiw.web.queries import status_slug
@@ -124,6 +124,9 @@ async def _api_docs() -> HTMLResponse:
     )
 
 
+PAGED = ("/api/v1/assessments", "/api/v1/countries", "/api/v1/editions")  # `render.paginate`
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The spec, with the values each filter accepts spelled out (regions come from the data;
     the handlers also accept other capitalisations); rebuilt when the served data changes."""
@@ -150,7 +153,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
         }
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
-        for item in spec["paths"].values():
+        for path, item in spec["paths"].items():
+            lists = {"type": "integer", "minimum": 1, "maximum": render.MAX_LIMIT}
             for operation in item.values():
                 # every operation answers the one error shape; list endpoints also CSV
                 responses = operation.setdefault("responses", {})
@@ -169,6 +173,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         parameter["schema"] = {
                             "anyOf": [{"type": "string", "enum": values[name]}, {"type": "null"}]
                         }
+                    elif name == "limit" and path in PAGED:
+                        parameter["schema"] = {**parameter["schema"], **lists}  # paged lists
                     elif name in exact:
                         parameter["schema"] = {**parameter["schema"], **exact[name]}
         app.openapi_schema = spec

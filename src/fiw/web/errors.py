@@ -33,14 +33,19 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, message: str, where: str | None = None
+    request: Request,
+    status: int,
+    message: str,
+    where: str | None = None,
+    links: tuple[tuple[str, str], ...] = (),
 ) -> Response:
-    """The error as JSON for API clients, or as an HTML page for people."""
+    """The error as JSON for API clients, or as an HTML page for people (with `links`, (href,
+    text) pairs: "did you mean")."""
     if wants_json(request):
         body = ErrorBody(ErrorDetail(status, message, where))
         return JSONResponse(json_of(body), status_code=status)
     env = request.app.state.templates
-    html = env.get_template("error.html").render(status=status, message=message)
+    html = env.get_template("error.html").render(status=status, message=message, links=links)
     return HTMLResponse(html, status_code=status)
 
 
@@ -71,7 +76,10 @@ def install(app: FastAPI) -> None:
 
     async def fiw_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, FiwError)
-        return error_response(request, exc.http_status, exc.detail(), exc.where)
+        links = tuple(
+            (f"/country/{c.id}", c.name) for c in getattr(exc, "suggestions", ())
+        )  # an unknown name's closest countries
+        return error_response(request, exc.http_status, exc.detail(), exc.where, links)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -36,6 +36,22 @@ def check_edition(request: Request, edition: int | None, where: str = "edition")
     return edition
 
 
+def check_rated_edition(request: Request, edition: int | None, where: str = "edition") -> int:
+    """An edition with ratings and statuses (any since 1973; the latest when None); 404 when
+    fiw holds none for it."""
+    snap = snapshot(request)
+    if edition is None:
+        return snap.latest
+    years = snap.rated_editions
+    if edition not in years:
+        raise NotFound(
+            f"no {edition} edition: fiw holds the editions {years[0]}-{years[-1]} "
+            "(none was published in 1983)",
+            where,
+        )
+    return edition
+
+
 def find_country(request: Request, key: str, where: str = "key") -> CountryInfo:
     """The country by id, ISO3 or name; UnknownCountry (404) naming the key and the parameter
     (`where`) when unknown."""

@@ -16,6 +16,7 @@ from fiw.analysis.shape import adapter
 
 Format = Literal["html", "json", "csv"]
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,43 @@ def page(router: APIRouter, path: str, *, csv: bool = False) -> Callable[[F], F]
     return register
 
 
-def json_response(value: object, status: int = 200, kind: Any = None) -> Response:
+DEFAULT_LIMIT = 1000  # rows an API list returns unless `limit` says otherwise
+MAX_LIMIT = 5000
+
+
+def paginate(
+    request: Request, rows: list[T], limit: int | None, offset: int | None
+) -> tuple[list[T], dict[str, str]]:
+    """The page of `rows` asked for (`limit` 1 to MAX_LIMIT, DEFAULT_LIMIT when None;
+    `offset` from 0) and its headers: `X-Total-Count` (the rows of every page) and `Link`
+    (RFC 8288: first, prev, next, last, keeping the other parameters)."""
+    from fiw.errors import ParameterError
+
+    size = DEFAULT_LIMIT if limit is None else limit
+    start = 0 if offset is None else offset
+    if not 1 <= size <= MAX_LIMIT:
+        raise ParameterError("limit", size, f"a whole number 1 to {MAX_LIMIT}")
+    if start < 0:
+        raise ParameterError("offset", start, "a whole number from 0")
+    total = len(rows)
+
+    def link(at: int, rel: str) -> str:
+        url = request.url.include_query_params(limit=size, offset=at)
+        return f'<{url.path}?{url.query}>; rel="{rel}"'
+
+    links = [link(0, "first")]
+    if start > 0:
+        links.append(link(max(0, start - size), "prev"))
+    if start + size < total:
+        links.append(link(start + size, "next"))
+    links.append(link(max(0, (total - 1) // size * size), "last"))
+    headers = {"X-Total-Count": str(total), "Link": ", ".join(links)}
+    return rows[start : start + size], headers
+
+
+def json_response(
+    value: object, status: int = 200, kind: Any = None, headers: dict[str, str] | None = None
+) -> Response:
     """Compact UTF-8 JSON, both ways in Rust: plain rows (lists and dicts of plain values) by
     orjson; anything else (a context, a library dataclass) by pydantic as type `kind` (its own
     type when None), with aliased keys (`from`, `to`) and computed fields (`change`)."""
@@ -91,10 +128,15 @@ def json_response(value: object, status: int = 200, kind: Any = None) -> Respons
         body = orjson.dumps(value)
     else:
         body = adapter(type(value) if kind is None else kind).dump_json(value, by_alias=True)
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-def csv_response(rows: Iterable[Mapping[str, Any]], columns: list[str], filename: str) -> Response:
+def csv_response(
+    rows: Iterable[Mapping[str, Any]],
+    columns: list[str],
+    filename: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """Rows as CSV with a header line, offered as a download named `filename`."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
@@ -104,8 +146,31 @@ def csv_response(rows: Iterable[Mapping[str, Any]], columns: list[str], filename
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **(headers or {})},
     )
+
+
+def flat_rows(items: Iterable[object]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Library rows (dataclasses) as flat CSV rows, their JSON shape (`from`, `to`, computed
+    fields) with nested objects as dotted columns ("counts.Free") and lists joined by "; "."""
+    rows: list[dict[str, Any]] = []
+    columns: dict[str, None] = {}
+
+    def flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                flatten(inner, f"{prefix}{key}.", out)
+        elif isinstance(value, list):
+            out[prefix[:-1]] = "; ".join(str(v) for v in value)
+        else:
+            out[prefix[:-1]] = value
+
+    for item in items:
+        row: dict[str, Any] = {}
+        flatten(adapter(type(item)).dump_python(item, mode="json", by_alias=True), "", row)
+        columns.update(dict.fromkeys(row))
+        rows.append(row)
+    return rows, list(columns)
 
 
 def respond(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from fiw.analysis import previous_totals
 from fiw.errors import UnknownCountry
 from fiw.sources.codes import NO_CODES, all_codes
+from fiw.sources.countries import aliases, match_name, normalise_name, suggest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,18 @@ def country_info(
         cid, iso3, name, kind, region,
         codes.iso2, codes.iso_numeric, codes.un_m49, codes.cow, codes.gw,
     )  # fmt: skip
+
+
+class UnknownName(UnknownCountry):
+    """No country or territory answers to a name; `suggestions` are the closest ones (the
+    error page links them: "did you mean")."""
+
+    fix = ""  # readers get links, not a command
+
+    def __init__(self, key: str, suggestions: list[CountryInfo]) -> None:
+        self.suggestions = tuple(suggestions)
+        hint = "; did you mean " + " or ".join(c.name for c in suggestions) if suggestions else ""
+        super().__init__(key, f"no country or territory is called {key!r}{hint}")
 
 
 @dataclass(frozen=True)
@@ -163,21 +176,53 @@ class Snapshot:
     def edition_info(self, year: int) -> EditionInfo | None:
         return next((e for e in self.all_editions if e.year == year), None)
 
-    def country(self, key: str) -> CountryInfo:
-        """By id ("kazakhstan"), ISO3 ("KAZ") or a name the sources use; UnknownCountry (a
-        `fiw.errors.NotFoundError`) if none."""
+    @property
+    def rated_editions(self) -> tuple[int, ...]:
+        """Publication years of every edition with ratings (1973 on; there is no 1983)."""
+        return tuple(e.year for e in self.all_editions if e.order is not None)
+
+    def ratings_in(self, year: int) -> list[Row]:
+        """The rating rows of the edition published in `year`, by name (empty if none)."""
+        info = self.edition_info(year)
+        if info is None or info.order is None:
+            return []
+        return self.ratings_by_order.get(info.order, [])
+
+    def country(self, key: str, loose: bool = False) -> CountryInfo:
+        """By id ("kazakhstan"), ISO3 ("KAZ"), or any name or spelling of the committed
+        mapping (`fiw.sources.countries.match_name`: "ivory-coast", "Turkiye"; `loose` adds
+        country_converter's patterns); UnknownName (a `fiw.errors.NotFoundError`, with the
+        closest names as suggestions) if none. Addresses are not loose: a misspelt one gets
+        "did you mean" rather than a silent guess."""
         found = self.countries.get(key) or self._by_iso3.get(key.upper())
         if found is not None:
             return found
-        try:
-            handle = self.store.country(key)
-        except UnknownCountry:
-            raise UnknownCountry(
-                key, f"no country or territory has the id, ISO3 code or name {key!r}"
-            ) from None
-        if handle.id not in self.countries:
-            raise UnknownCountry(key, f"{handle.name} has no ratings or scores in this database")
-        return self.countries[handle.id]
+        named = match_name(key, loose)
+        if named is not None and named.id in self.countries:
+            return self.countries[named.id]
+        if named is not None:
+            raise UnknownCountry(key, f"{named.name} has no ratings or scores in this database")
+        close = suggest(key, self.countries)
+        raise UnknownName(key, [self.countries[cid] for cid in close])
+
+    def matching(self, text: str) -> set[str]:
+        """Ids of the countries whose names or variants contain `text` (accents, case and
+        quotes aside: "Côte", "cote"), whose ISO3 code it is, or that it names ("Ivory
+        Coast", "Turkiye")."""
+        needle = normalise_name(text)
+        keys = self.memo(
+            ("name-keys", ""),
+            lambda: {
+                cid: tuple(normalise_name(n) for n in (c.name, *aliases().get(cid, ())))
+                for cid, c in self.countries.items()
+            },
+        )
+        found = {cid for cid, names in keys.items() if any(needle in n for n in names)}
+        found |= {cid for cid, c in self.countries.items() if (c.iso3 or "").lower() == needle}
+        named = match_name(text)
+        if named is not None and named.id in self.countries:
+            found.add(named.id)
+        return found
 
     # --- rows -------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@
       var projection = d3.geoEqualEarth().fitExtent([[4, 4], [width - 4, height - 4]],
         { type: "FeatureCollection", features: countries });
       var path = d3.geoPath(projection);
-      var svg = el("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
+      var svg = el("svg", { viewBox: "0 0 " + width + " " + height, role: "group",
         "aria-label": "World map of Freedom in the World " + edition + " statuses; the same data is in the table of countries" });
       var drawn = 0;
       countries.forEach(function (f) {
@@ -38,7 +38,8 @@
         var status = e && e.status ? e.status.toLowerCase().replace(/ /g, "-") : "none";
         var shape = el("path", { d: path(f), "class": "shape " + status, "data-shape": key });
         var title = el("title", {});
-        title.textContent = e ? e.name + ": " + (e.status || "no status") + ", " + e.total + "/100"
+        title.textContent = e ? e.name + ": " + (e.status || "no status") + ", " +
+          (e.total !== null ? e.total + "/100" : "PR rating " + e.pr_rating + ", CL rating " + e.cl_rating)
           : f.properties.name + ": not rated as a unit";
         shape.appendChild(title);
         if (e) {

@@ -18,7 +18,7 @@ from fiw.web.queries import (
     parse_status,
     snapshot,
 )
-from fiw.web.render import CSV_RESPONSE, csv_response, json_response, page_format
+from fiw.web.render import CSV_RESPONSE, csv_response, json_response, page_format, paginate
 
 router = APIRouter()
 
@@ -61,9 +61,12 @@ async def assessments(
     kind: str | None = None,
     country: str | None = None,
     format: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> Response:
     """Country-editions with the 25 indicator scores, Q, subtotals, PR, CL, total, ratings
-    and status; every filter is optional (`?format=csv` for CSV)."""
+    and status; every filter is optional (`?format=csv` for CSV). Paged: `limit` (1 to 5000,
+    1000 by default) and `offset`; `X-Total-Count` and `Link` headers say the rest."""
     parse_format(format)
     rows = snapshot(request).scores(
         edition=check_edition(request, edition) if edition is not None else None,
@@ -72,7 +75,8 @@ async def assessments(
         kind=parse_kind(kind),
         country=find_country(request, country, "country").id if country else None,
     )
+    rows, headers = paginate(request, rows, limit, offset)
     if page_format(request) == "csv":
         label = f"-{edition}" if edition else ""
-        return csv_response(rows, list(SCORE_COLUMNS), f"fiw-assessments{label}.csv")
-    return json_response(rows)
+        return csv_response(rows, list(SCORE_COLUMNS), f"fiw-assessments{label}.csv", headers)
+    return json_response(rows, headers=headers)

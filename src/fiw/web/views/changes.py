@@ -25,7 +25,7 @@ from fiw.analysis import (
 from fiw.errors import ParameterError
 from fiw.methodology import load_index
 from fiw.web.queries import check_edition, frames, snapshot
-from fiw.web.render import PageContext, csv_response, json_response, page, respond
+from fiw.web.render import PageContext, csv_response, flat_rows, json_response, page, respond
 
 router = APIRouter()
 TerritoriesQuery = Query(False, description="count territories too (default: countries only)")
@@ -82,19 +82,26 @@ def _changes_page(request: Request, edition: int, territories: bool) -> ChangesP
     )
 
 
-@page(router, "/changes/{edition:int}")
+@page(router, "/changes/{edition:int}", csv=True)
 def changes(request: Request, edition: int, territories: bool = False) -> Response:
-    """An edition's gains and declines (as bars), status changes and indicator changes."""
-    return respond(request, "changes.html", changes_page(request, edition, territories))
+    """An edition's gains and declines (as bars), status changes and indicator changes (the
+    CSV: every gain and decline)."""
+    ctx = changes_page(request, edition, territories)
+
+    def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        rows, columns = flat_rows((*ctx.improved, *ctx.declined))
+        return rows, columns, f"fiw-changes-{ctx.edition}.csv"
+
+    return respond(request, "changes.html", ctx, csv_rows=as_csv)
 
 
-@page(router, "/changes")
+@page(router, "/changes", csv=True)
 def changes_latest(
     request: Request, edition: int | None = None, territories: bool = False
 ) -> Response:
     """The latest edition's changes (or `?edition=`, as the edition selector sends it)."""
     target = check_edition(request, edition)
-    suffix = ".json" if request.url.path.endswith(".json") else ""
+    suffix = next((x for x in (".json", ".csv") if request.url.path.endswith(x)), "")
     query = "?territories=true" if territories else ""
     return RedirectResponse(f"/changes/{target}{suffix}{query}", status_code=307)
 

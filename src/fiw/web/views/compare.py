@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fiw.errors import ParameterError
-from fiw.methodology import TOTAL_MAX, load_index
+from fiw.methodology import RATINGS, TOTAL_MAX, load_index
 from fiw.web import charts
 from fiw.web.queries import check_edition, find_country, snapshot
 from fiw.web.render import PageContext, page, respond
@@ -115,7 +115,25 @@ def compare_page(request: Request, keys: list[str], edition: int | None) -> Comp
     )  # fmt: skip
 
 
-@page(router, "/compare")
+def _csv_rows(ctx: ComparePage) -> tuple[list[dict[str, Any]], list[str], str]:
+    """One row per subcategory, aggregate and indicator, a column per country (its id)."""
+    ids = [x.country.id for x in ctx.countries]
+    rows = [
+        {"edition": ctx.edition, "code": r.code, "name": r.name, "max": r.max,
+         **dict(zip(ids, r.values, strict=True))}
+        for r in (*ctx.indicators, *ctx.subcategories)
+    ]  # fmt: skip
+    rows += [
+        {"edition": ctx.edition, "code": "Status", "name": "Status", "max": None,
+         **{x.country.id: x.status for x in ctx.countries}},
+        *({"edition": ctx.edition, "code": f"{k.upper()} rating", "name": f"{k.upper()} rating",
+           "max": RATINGS[-1], **{x.country.id: getattr(x, f"{k}_rating") for x in ctx.countries}}
+          for k in ("pr", "cl")),
+    ]  # fmt: skip
+    return rows, ["edition", "code", "name", "max", *ids], f"fiw-compare-{ctx.edition}.csv"
+
+
+@page(router, "/compare", csv=True)
 async def compare(
     request: Request,
     c: Annotated[list[str], Query(description="country ids or ISO3 codes, 2 to 6")] = [],  # noqa: B006
@@ -126,7 +144,8 @@ async def compare(
     canonical = [find_country(request, k, "c").id for k in keys]
     if canonical != c:  # ISO3 codes, names or blanks: send to the canonical address
         query = [("c", k) for k in canonical] + ([("edition", str(edition))] if edition else [])
-        suffix = ".json" if request.url.path.endswith(".json") else ""
+        path = request.url.path
+        suffix = next((x for x in (".json", ".csv") if path.endswith(x)), "")
         return RedirectResponse(f"/compare{suffix}?{urlencode(query)}", status_code=308)
     ctx = compare_page(request, keys, edition)
     chart = charts.line_chart(
@@ -139,5 +158,5 @@ async def compare(
         ],
         low=0, high=TOTAL_MAX, ticks=list(range(0, TOTAL_MAX + 1, TOTAL_MAX // 5)),
     ) if ctx.countries else None  # fmt: skip
-    return respond(request, "compare.html", ctx, chart=chart,
+    return respond(request, "compare.html", ctx, chart=chart, csv_rows=lambda: _csv_rows(ctx),
                    slots=MAX_COUNTRIES)  # fmt: skip

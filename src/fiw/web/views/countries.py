@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from fiw.errors import ParameterError
-from fiw.methodology import STATUSES
+from fiw.methodology import SCORE_COLUMNS, STATUSES
 from fiw.web.queries import (
-    check_edition,
+    check_rated_edition,
     parse_format,
     parse_kind,
     parse_region,
@@ -26,6 +26,7 @@ from fiw.web.render import (
     json_response,
     page,
     page_format,
+    paginate,
     respond,
 )
 from fiw.web.snapshot import CountryInfo, Snapshot
@@ -44,6 +45,7 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "status": ("Status", False),
     "change": ("Change", True),
 }
+IDENTITY = ("country_id", "iso3", "name", "kind", "region", "edition")
 STATUS_ORDER = {status: i for i, status in enumerate(STATUSES)}
 
 
@@ -53,12 +55,12 @@ class CountryRow:
     iso3: str | None
     name: str
     kind: str
-    region: str
-    total: int
-    pr: int
-    cl: int
-    pr_rating: int
-    cl_rating: int
+    region: str | None  # before 2013: the region of the latest edition that scores it
+    total: int | None  # None before the 2013 edition (ratings and status only)
+    pr: int | None
+    cl: int | None
+    pr_rating: int | None
+    cl_rating: int | None
     status: str | None
     previous_total: int | None
     change: int | None
@@ -79,7 +81,12 @@ class Filters:
 
 @dataclass(frozen=True)
 class CountriesPage(PageContext):
+    """The table of an edition: every edition since 1973, with scores from 2013 on."""
+
     edition: int
+    label: str  # "1998-99"
+    period: str | None  # the period under review
+    scored: bool  # whether the edition has indicator scores
     editions: list[int]
     regions: list[str]
     statuses: tuple[str, ...]  # the status filter's choices, best first
@@ -103,7 +110,17 @@ def edition_rows(snap: Snapshot, edition: int) -> list[CountryRow]:
     """The table's rows of an edition, built once per process."""
 
     def build() -> list[CountryRow]:
-        return [CountryRow(*(r[k] for k in ROW_KEYS)) for r in snap.with_changes(edition)]
+        if edition in snap.by_edition:
+            return [CountryRow(*(r[k] for k in ROW_KEYS)) for r in snap.with_changes(edition)]
+        return [
+            CountryRow(
+                country_id=r["country_id"], iso3=r["iso3"], name=r["name"], kind=r["kind"],
+                region=snap.countries[r["country_id"]].region, total=None, pr=None, cl=None,
+                pr_rating=r["pr_rating"], cl_rating=r["cl_rating"], status=r["status"],
+                previous_total=None, change=None,
+            )
+            for r in snap.ratings_in(edition)
+        ]  # fmt: skip
 
     return snap.memo(("countries-rows", str(edition)), build)
 
@@ -138,7 +155,7 @@ def countries_page(
         raise ParameterError("sort", sort, "one of " + ", ".join(COLUMNS))
     if order not in ("asc", "desc"):
         raise ParameterError("order", order, "asc or desc")
-    edition = check_edition(request, edition)
+    edition = check_rated_edition(request, edition)
     filters = Filters(
         region=parse_region(request, region), status=parse_status(status), kind=parse_kind(kind),
         q=(q or "").strip() or None, sort=sort, order=order,
@@ -152,13 +169,16 @@ def countries_page(
         and (filters.kind is None or r.kind == filters.kind)
     ]
     if filters.q:
-        needle = filters.q.casefold()
-        rows = [r for r in rows if needle in r.name.casefold() or needle == (r.iso3 or "").lower()]
+        wanted = snap.matching(filters.q)
+        rows = [r for r in rows if r.country_id in wanted]
     rows.sort(key=_sort_key(sort), reverse=order == "desc")
     if order == "desc":  # keep rows without a value last either way
         rows.sort(key=lambda r: getattr(r, sort) is None)
+    info = snap.edition_info(edition)
     return CountriesPage(
-        edition=edition, editions=list(snap.editions), regions=list(snap.regions),
+        edition=edition, label=info.label if info else str(edition),
+        period=info.period if info else None, scored=edition in snap.by_edition,
+        editions=list(snap.rated_editions), regions=list(snap.regions),
         statuses=STATUSES,
         filters=filters, count=len(rows), rows=rows,
     )  # fmt: skip
@@ -174,11 +194,18 @@ async def countries(
     q: str | None = None,
     sort: str = "name",
     order: str = "asc",
+    indicators: bool = False,
 ) -> Response:
-    """Every country and territory of an edition: scores, ratings, status and change."""
+    """Every country and territory of an edition: scores, ratings, status and change (the
+    CSV with `indicators=true` has the 25 indicators and subtotals too)."""
     ctx = countries_page(request, edition, region, status, kind, q, sort, order)
 
     def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        if indicators and ctx.scored:
+            by_id = {r["country_id"]: r for r in snapshot(request).by_edition[ctx.edition]}
+            extra = [c for c in SCORE_COLUMNS if c not in ROW_KEYS and c not in IDENTITY]
+            rows = [{**asdict(r), **{c: by_id[r.country_id][c] for c in extra}} for r in ctx.rows]
+            return rows, [*ROW_KEYS, *extra], f"fiw-{ctx.edition}-indicators.csv"
         return [asdict(r) for r in ctx.rows], list(ROW_KEYS), f"fiw-{ctx.edition}.csv"
 
     return respond(
@@ -193,11 +220,19 @@ async def countries(
     responses=CSV_RESPONSE,
     tags=["countries"],
 )
-async def list_countries(request: Request, format: str | None = None) -> Response:
-    """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV)."""
+async def list_countries(
+    request: Request,
+    format: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Response:
+    """Every country, territory and former state fiw holds, by name (`?format=csv` for CSV;
+    paged by `limit` and `offset`, with `X-Total-Count` and `Link` headers)."""
     parse_format(format)
-    rows = [asdict(c) for c in snapshot(request).countries.values()]
+    rows, headers = paginate(
+        request, [asdict(c) for c in snapshot(request).countries.values()], limit, offset
+    )
     if page_format(request) == "csv":
         columns = [f.name for f in fields(CountryInfo)]
-        return csv_response(rows, columns, "fiw-countries.csv")
-    return json_response(rows)
+        return csv_response(rows, columns, "fiw-countries.csv", headers)
+    return json_response(rows, headers=headers)

@@ -14,6 +14,7 @@ from fiw.methodology import AGGREGATE_MAX, AGGREGATES, RATINGS, TOTAL_MAX, load_
 from fiw.pages import Note, Report, ScoreChange
 from fiw.web import charts
 from fiw.web.errors import NotFound
+from fiw.web.highlight import highlighter
 from fiw.web.queries import find_country, snapshot
 from fiw.web.render import ERRORS, PageContext, json_response, page, respond
 from fiw.web.snapshot import CountryInfo, Row, Snapshot
@@ -94,17 +95,34 @@ class CountryHistory:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where the edition's figures come from, and how to cite this page."""
+
+    covers: str  # the period under review: "2023", "Nov.1988-Dec.1989"
+    report_url: str  # Freedom House's own country report of the edition
+    data_release: str  # the workbooks fiw's figures come from
+    fiw_version: str
+    apa: str
+    bibtex: str
+
+
+@dataclass(frozen=True)
 class CountryPage(PageContext):
-    """A country in one edition, with its history and its own largest changes."""
+    """A country in one edition (any it was rated in since 1973: scores from 2013), with its
+    history and its own largest changes."""
 
     country: CountryInfo
     edition: int
+    label: str  # the edition's label: "1998-99"
+    scored: bool  # whether the edition has indicator scores (False: ratings and status only)
+    editions: list[int]  # every edition the country was rated in, oldest first
+    source: Source
     status: str | None
-    pr: int
-    cl: int
-    total: int
-    pr_rating: int
-    cl_rating: int
+    pr: int | None
+    cl: int | None
+    total: int | None
+    pr_rating: int | None
+    cl_rating: int | None
     q: int
     add_a: int | None
     maxima: dict[str, int]  # total, pr, cl -> the most points each can have
@@ -162,18 +180,69 @@ def _report_view(report: Report | None) -> ReportView | None:
     )
 
 
+def source(snap: Snapshot, country: CountryInfo, edition: int) -> Source:
+    """The period the edition covers, its report on freedomhouse.org, and the citation."""
+    import fiw
+
+    info = snap.edition_info(edition)
+    label = info.label if info else str(edition)
+    covers = (info.period if info else None) or str(edition - 1)
+    url = f"https://freedomhouse.org/country/{country.id}/freedom-world/{edition}"
+    years = snap.rated_editions
+    release = (
+        f"Freedom House, Freedom in the World ratings and statuses {years[0]}-{years[-1]} and "
+        f"scores {snap.editions[0]}-{snap.editions[-1]} (official workbooks)"
+    )
+    title = f"Freedom in the World {label}: {country.name}"
+    apa = (
+        f"Freedom House. ({edition}). {title} [Data set; period covered: {covers}]. "
+        f"Retrieved with fiw {fiw.__version__} from {release}. {url}"
+    )
+    key = f"fh{edition}{country.id.replace('-', '')}"
+    bibtex = (
+        f"@misc{{{key},\n  author = {{{{Freedom House}}}},\n  title = {{{title}}},\n"
+        f"  year = {{{edition}}},\n  note = {{Period covered: {covers}. Data: {release}; "
+        f"read with fiw {fiw.__version__}}},\n  url = {{{url}}}\n}}"
+    )
+    return Source(covers, url, release, fiw.__version__, apa, bibtex)
+
+
+def rated_editions(snap: Snapshot, country: CountryInfo) -> list[int]:
+    """Every edition that rates `country`, oldest first."""
+    return [r["year"] for r in snap.ratings_of(country.id) if r["year"] is not None]
+
+
 def country_page(request: Request, country: CountryInfo, edition: int) -> CountryPage:
-    """Everything fiw knows about `country` in `edition`, with the edition before it."""
+    """Everything fiw knows about `country` in `edition`, with the edition before it (ratings
+    and status only for editions without scores)."""
     snap = snapshot(request)
     rows = snap.by_country.get(country.id, [])
     by_edition = {r["edition"]: r for r in rows}
     row = by_edition.get(edition)
+    editions = rated_editions(snap, country)
+    for e in by_edition:
+        if e not in editions:
+            editions.append(e)
+    editions.sort()
+    info = snap.edition_info(edition)
     if row is None:
-        held = ", ".join(str(e) for e in by_edition) or "none"
-        raise NotFound(
-            f"{country.name} has no scores in the {edition} edition (editions with scores: {held})",
-            "edition",
-        )
+        rating = next((r for r in snap.ratings_of(country.id) if r["year"] == edition), None)
+        if rating is None:
+            held = f"{editions[0]}-{editions[-1]}" if editions else "none"
+            raise NotFound(
+                f"{country.name} was not rated in the {edition} edition (editions: {held})",
+                "edition",
+            )
+        past = country_history(snap, country)
+        return CountryPage(
+            country=country, edition=edition, label=info.label if info else str(edition),
+            scored=False, editions=editions, source=source(snap, country, edition),
+            status=rating["status"], pr=None, cl=None, total=None,
+            pr_rating=rating["pr_rating"], cl_rating=rating["cl_rating"], q=0, add_a=None,
+            maxima=MAXIMA, last_year=None, categories=[], history=past.history,
+            ratings=past.ratings, indicator_history=past.indicator_history,
+            changes=past.changes, report_imported=False, report=None,
+        )  # fmt: skip
     earlier = [e for e in by_edition if e < edition]
     prev = by_edition[earlier[-1]] if earlier else None
     report = snap.report(country.id, edition)
@@ -209,6 +278,10 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
     return CountryPage(
         country=country,
         edition=edition,
+        label=info.label if info else str(edition),
+        scored=True,
+        editions=editions,
+        source=source(snap, country, edition),
         status=row["status"],
         pr=row["pr"], cl=row["cl"], total=row["total"],
         pr_rating=row["pr_rating"], cl_rating=row["cl_rating"],
@@ -258,35 +331,78 @@ def _ratings_chart(name: str, ratings: list[RatingEntry]) -> Markup:
     )  # fmt: skip
 
 
-def _redirect(request: Request, country: CountryInfo, edition: int | str) -> Response:
-    suffix = ".json" if request.url.path.endswith(".json") else ""
-    return RedirectResponse(f"/country/{country.id}/{edition}{suffix}", status_code=308)
+def _redirect(
+    request: Request, country: CountryInfo, edition: int | str, keep_query: bool = False
+) -> Response:
+    path = request.url.path
+    suffix = next((s for s in (".json", ".csv") if path.endswith(s)), "")
+    query = f"?{request.url.query}" if keep_query and request.url.query else ""
+    return RedirectResponse(f"/country/{country.id}/{edition}{suffix}{query}", status_code=308)
 
 
-@page(router, "/country/{key}/{edition:int}")
-async def country_edition(request: Request, key: str, edition: int) -> Response:
+CSV_COLUMNS = ["country_id", "name", "edition", "code", "name_of", "max", "score", "previous"]
+
+
+def _csv_rows(ctx: CountryPage) -> tuple[list[dict[str, Any]], list[str], str]:
+    """One row per indicator (then the subtotals, PR, CL and total); ratings and status last
+    (alone before 2013). `name_of` is the question or the category's name."""
+    base = {"country_id": ctx.country.id, "name": ctx.country.name, "edition": ctx.edition}
+    last = ctx.last_year
+
+    def row(code: str, name: str | None, most: int | None, score: Any, was: Any) -> dict[str, Any]:
+        return {**base, "code": code, "name_of": name, "max": most, "score": score,
+                "previous": was}  # fmt: skip
+
+    rows = [
+        row(i.code, i.question, i.max, i.score, i.previous)
+        for cat in ctx.categories
+        for i in cat.indicators
+    ]
+    rows += [row(c.code, c.name, c.max, c.score, c.previous) for c in ctx.categories]
+    if ctx.scored:
+        for code, label in (("pr", "Political Rights"), ("cl", "Civil Liberties"),
+                            ("total", "Total")):  # fmt: skip
+            was = getattr(last, code) if last else None
+            rows.append(row(code.upper() if code != "total" else "Total", label,
+                            ctx.maxima[code], getattr(ctx, code), was))  # fmt: skip
+    for code in AGGREGATES:
+        key = f"{code.lower()}_rating"
+        was = getattr(last, key) if last else None
+        rows.append(row(f"{code} rating", f"{code} rating (1 = most free)", RATINGS[-1],
+                        getattr(ctx, key), was))  # fmt: skip
+    rows.append(row("Status", "Status", None, ctx.status, last.status if last else None))
+    return rows, CSV_COLUMNS, f"fiw-{ctx.country.id}-{ctx.edition}.csv"
+
+
+@page(router, "/country/{key}/{edition:int}", csv=True)
+async def country_edition(
+    request: Request, key: str, edition: int, hl: str | None = None
+) -> Response:
     """A country's scores, narratives, ratings and status in one edition, with its history."""
     country = find_country(request, key)
     if key != country.id:  # ISO3 or another spelling: send to the canonical address
-        return _redirect(request, country, edition)
+        return _redirect(request, country, edition, keep_query=True)
     ctx = country_page(request, country, edition)
     past = country_history(snapshot(request), country)
     return respond(
-        request, "country.html", ctx,
+        request, "country.html", ctx, csv_rows=lambda: _csv_rows(ctx),
         scores_chart=Markup(past.scores_chart), ratings_chart=Markup(past.ratings_chart),
+        highlight=highlighter(hl),
     )  # fmt: skip
 
 
-@page(router, "/country/{key}")
+@page(router, "/country/{key}", csv=True)
 async def country_latest(request: Request, key: str, edition: int | None = None) -> Response:
     """A country's latest edition (or `?edition=`, as the edition selector sends it)."""
     country = find_country(request, key)
     if edition is not None:
         return _redirect(request, country, edition)
+    editions = rated_editions(snapshot(request), country)
     rows = snapshot(request).by_country.get(country.id)
-    if not rows:
-        raise NotFound(f"{country.name} has no edition with indicator scores", "key")
-    return _redirect(request, country, rows[-1]["edition"])
+    latest = rows[-1]["edition"] if rows else (editions[-1] if editions else None)
+    if latest is None:
+        raise NotFound(f"{country.name} has no rated edition", "key")
+    return _redirect(request, country, latest)
 
 
 @dataclass(frozen=True)

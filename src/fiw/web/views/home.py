@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -18,7 +19,7 @@ from fiw.analysis import (
 from fiw.methodology import STATUSES
 from fiw.web import charts
 from fiw.web.errors import NotFound
-from fiw.web.queries import check_edition, frames, parse_format, snapshot, status_slug
+from fiw.web.queries import check_rated_edition, frames, parse_format, snapshot, status_slug
 from fiw.web.render import (
     CSV_RESPONSE,
     ERRORS,
@@ -27,6 +28,7 @@ from fiw.web.render import (
     json_response,
     page,
     page_format,
+    paginate,
     respond,
 )
 from fiw.web.snapshot import Snapshot
@@ -42,17 +44,25 @@ class MapEntry:
     name: str
     kind: str
     status: str | None
-    total: int
+    total: int | None  # None before the 2013 edition (ratings and status only)
+    pr_rating: int | None
+    cl_rating: int | None
     shape: str | None  # key of the world-map shape; None when the map has none
 
 
 @dataclass(frozen=True)
 class HomePage(PageContext):
-    """An edition at a glance. `gains` and `declines` are the largest of `/changes`' lists
-    (`TotalChange`, territories included): the same rows, in the same order."""
+    """An edition at a glance (any edition since 1973; before 2013 statuses and ratings only).
+    `gains` and `declines` are the largest of `/changes`' lists (`TotalChange`, countries only
+    unless `territories`): the same rows, in the same order."""
 
     edition: int
-    editions: list[int]
+    label: str  # "1989-90"
+    period: str | None  # the period under review: "Nov.1988-Dec.1989", "2023"
+    scored: bool  # whether the edition has indicator scores (2013 on)
+    editions: list[int]  # every edition since 1973
+    previous: int | None  # the scored edition the changes are measured against
+    territories: bool
     counts: dict[str, int]  # status -> how many countries and territories (`status_counts`)
     history: tuple[StatusShare, ...]  # every edition since 1973, territories included
     entries: list[MapEntry]
@@ -62,30 +72,34 @@ class HomePage(PageContext):
 
 
 def largest_changes(
-    request: Request, snap: Snapshot, edition: int
+    request: Request, snap: Snapshot, edition: int, territories: bool = False
 ) -> tuple[tuple[TotalChange, ...], tuple[TotalChange, ...]]:
-    """The largest gains and declines of `edition` (none for the first edition), once per
-    edition and process."""
+    """The largest gains and declines of `edition` (none without scores or an edition before),
+    as `/changes` ranks them (countries; territories too on request), once per process."""
 
     def build() -> tuple[tuple[TotalChange, ...], tuple[TotalChange, ...]]:
-        if snap.previous(edition) is None:
+        if edition not in snap.by_edition or snap.previous(edition) is None:
             return (), ()
-        found = edition_changes(frames(request).scores(), edition, territories=True)
+        found = edition_changes(frames(request).scores(), edition, territories=territories)
         return found.improved[:LARGEST], found.declined[:LARGEST]
 
-    return snap.memo(("largest-changes", str(edition)), build)
+    return snap.memo(("largest-changes", f"{edition}/{territories}"), build)
 
 
-def home_page(request: Request, edition: int | None) -> HomePage:
-    """Build the home page of `edition` (the latest when None)."""
-    edition = check_edition(request, edition)
+def home_page(request: Request, edition: int | None, territories: bool = False) -> HomePage:
+    """Build the home page of `edition` (the latest when None; statuses and ratings only
+    before 2013)."""
+    edition = check_rated_edition(request, edition)
     snap = snapshot(request)
-    rows = snap.by_edition[edition]
+    scored = edition in snap.by_edition
+    rows = snap.by_edition[edition] if scored else snap.ratings_in(edition)
+    info = snap.edition_info(edition)
     keys = atlas_keys()
     entries = [
         MapEntry(
             country_id=r["country_id"], name=r["name"], kind=r["kind"], status=r["status"],
-            total=r["total"], shape=shape_key(r["iso3"], r["name"]),
+            total=r.get("total"), pr_rating=r["pr_rating"], cl_rating=r["cl_rating"],
+            shape=shape_key(r["iso3"], r["name"]),
         )
         for r in rows
     ]  # fmt: skip
@@ -93,10 +107,15 @@ def home_page(request: Request, edition: int | None) -> HomePage:
         ("status-history", ""),
         lambda: status_distribution(frames(request).ratings(), territories=True),
     )
-    gains, declines = largest_changes(request, snap, edition)
+    gains, declines = largest_changes(request, snap, edition, territories)
     return HomePage(
         edition=edition,
-        editions=list(snap.editions),
+        label=info.label if info else str(edition),
+        period=info.period if info else None,
+        scored=scored,
+        editions=list(snap.rated_editions),
+        previous=snap.previous(edition) if scored else None,
+        territories=territories,
         counts=status_counts(r["status"] for r in rows),
         history=history,
         entries=entries,
@@ -106,10 +125,10 @@ def home_page(request: Request, edition: int | None) -> HomePage:
     )
 
 
-@page(router, "/")
-async def home(request: Request, edition: int | None = None) -> Response:
+@page(router, "/", csv=True)
+async def home(request: Request, edition: int | None = None, territories: bool = False) -> Response:
     """An edition at a glance: the world map by status, counts and the largest changes."""
-    ctx = home_page(request, edition)
+    ctx = home_page(request, edition, territories)
     chart = charts.stacked_bars(
         "history",
         "Countries and territories by status, per edition",
@@ -119,8 +138,14 @@ async def home(request: Request, edition: int | None = None) -> Response:
             for status in STATUSES
         ],
     )
+
+    def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        columns = [f.name for f in fields(MapEntry) if f.name != "shape"]
+        return [asdict(e) for e in ctx.entries], columns, f"fiw-status-{ctx.edition}.csv"
+
     return respond(
-        request, "home.html", ctx, chart=chart, atlas_url=ATLAS_URL, map_ready=bool(atlas_keys()),
+        request, "home.html", ctx, csv_rows=as_csv, chart=chart, atlas_url=ATLAS_URL,
+        map_ready=bool(atlas_keys()),
         map_entries=[asdict(e) for e in ctx.entries if e.shape],
     )  # fmt: skip
 
@@ -192,9 +217,15 @@ class EditionEntry:
     "/api/v1/editions", response_model=list[EditionEntry], responses=CSV_RESPONSE,
     tags=["editions"],
 )  # fmt: skip
-async def list_editions(request: Request, format: str | None = None) -> Response:
+async def list_editions(
+    request: Request,
+    format: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Response:
     """Every edition since 1973: year, order (1 = 1973), label, period under review, and
-    whether it has indicator scores (`?format=csv` for CSV)."""
+    whether it has indicator scores (`?format=csv` for CSV; paged by `limit` and `offset`,
+    with `X-Total-Count` and `Link` headers)."""
     parse_format(format)
     rows = [
         {"edition": e.year, "order": e.order, "label": e.label, "period": e.period,
@@ -202,6 +233,8 @@ async def list_editions(request: Request, format: str | None = None) -> Response
         for e in snapshot(request).all_editions
         if e.order is not None
     ]  # fmt: skip
+    rows, headers = paginate(request, rows, limit, offset)
     if page_format(request) == "csv":
-        return csv_response(rows, [f.name for f in fields(EditionEntry)], "fiw-editions.csv")
-    return json_response(rows)
+        columns = [f.name for f in fields(EditionEntry)]
+        return csv_response(rows, columns, "fiw-editions.csv", headers)
+    return json_response(rows, headers=headers)

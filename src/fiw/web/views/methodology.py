@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -10,7 +11,7 @@ from fastapi.responses import Response
 from fiw.methodology import INDICATOR_MAX, INDICATOR_MIN, RATINGS, load_index
 from fiw.web.errors import NotFound
 from fiw.web.queries import snapshot
-from fiw.web.render import ERRORS, PageContext, json_response, page, respond
+from fiw.web.render import ERRORS, PageContext, flat_rows, json_response, page, respond
 
 router = APIRouter()
 
@@ -164,10 +165,18 @@ def methodology_page(request: Request, edition: int | None) -> MethodologyPage:
     )  # fmt: skip
 
 
-@page(router, "/methodology")
+@page(router, "/methodology", csv=True)
 async def methodology(request: Request, edition: int | None = None) -> Response:
-    """The questions, score bands and status rule of an edition."""
-    return respond(request, "methodology.html", methodology_page(request, edition))
+    """The questions, score bands and status rule of an edition (the CSV: its rating and
+    status bands)."""
+    ctx = methodology_page(request, edition)
+
+    def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        scales = [*ctx.ratings, *([ctx.status_rule] if ctx.status_rule else [])]
+        rows, columns = flat_rows(scales)
+        return rows, columns, f"fiw-methodology-{ctx.edition}.csv"
+
+    return respond(request, "methodology.html", ctx, csv_rows=as_csv)
 
 
 @router.get(

@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, fields
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fiw.errors import FiwError, ParameterError
+from fiw.errors import FiwError, ParameterError, UnknownCountry
 from fiw.methodology import INDICATORS, STATUSES
 from fiw.store import search as store_search
 from fiw.store.dataset import Dataset
@@ -21,11 +22,13 @@ from fiw.web.render import (
     CSV_RESPONSE,
     PageContext,
     csv_response,
+    flat_rows,
     json_response,
     page,
     page_format,
     respond,
 )
+from fiw.web.snapshot import CountryInfo, Snapshot
 
 router = APIRouter()
 
@@ -80,6 +83,7 @@ class SearchPage(PageContext):
     count: int
     more: bool
     hits: tuple[SearchHit, ...]
+    named: CountryInfo | None  # the country or territory the words name ("Ivory Coast"), if any
 
 
 def searcher(request: Request) -> Dataset:
@@ -133,11 +137,22 @@ def run_search(
         filters=filters, editions=list(snap.editions), regions=list(snap.regions),
         statuses=STATUSES,
         sections=SECTIONS, offset=offset, limit=limit, count=len(hits),
-        more=len(found) > limit, hits=hits,
+        more=len(found) > limit, hits=hits, named=_named(snap, filters.q),
     )  # fmt: skip
 
 
-@page(router, "/search")
+def _named(snap: Snapshot, q: str | None) -> CountryInfo | None:
+    """The country the whole query names, by any of its names or spellings (not an error
+    when none: most queries are words of the narratives)."""
+    if not q:
+        return None
+    try:
+        return snap.country(q, loose=True)
+    except UnknownCountry:
+        return None
+
+
+@page(router, "/search", csv=True)
 def search_page(
     request: Request,
     q: str | None = None,
@@ -151,7 +166,12 @@ def search_page(
     """Full-text search of the report narratives, filtered by indicator, edition, region and
     status; each hit links to its paragraph."""
     ctx = run_search(request, q, indicator, edition, region, status, limit, offset)
-    return respond(request, "search.html", ctx)
+
+    def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        rows, columns = flat_rows(ctx.hits)
+        return rows, columns or ["country_id"], "fiw-search.csv"
+
+    return respond(request, "search.html", ctx, csv_rows=as_csv)
 
 
 @router.get(

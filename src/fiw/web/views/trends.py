@@ -22,7 +22,7 @@ from fiw.analysis import (
 from fiw.methodology import STATUSES, TOTAL_MAX
 from fiw.web import charts
 from fiw.web.queries import frames, snapshot, status_slug
-from fiw.web.render import PageContext, csv_response, json_response, page, respond
+from fiw.web.render import PageContext, csv_response, flat_rows, json_response, page, respond
 from fiw.web.views.changes import TerritoriesQuery
 
 router = APIRouter()
@@ -103,13 +103,18 @@ def _trend_charts(ctx: TrendsPage) -> dict[str, Any]:
     return {"averages_chart": averages, "shares_chart": shares, "net_chart": net}
 
 
-@page(router, "/trends")
+@page(router, "/trends", csv=True)
 def trends_view(
     request: Request, territories: bool = False, regions: RegionsMode = "current"
 ) -> Response:
     """Global and regional averages since 2013, status shares since 1973, net declines."""
     ctx = trends_page(request, territories, regions)
-    return respond(request, "trends.html", ctx, **_trend_charts(ctx))
+
+    def as_csv() -> tuple[list[dict[str, Any]], list[str], str]:
+        rows, columns = flat_rows(ctx.averages)  # average total, PR and CL per region
+        return rows, columns, "fiw-trends.csv"
+
+    return respond(request, "trends.html", ctx, csv_rows=as_csv, **_trend_charts(ctx))
 
 
 @router.get("/api/v1/trends", response_model=Trends, tags=["analysis"])
