@@ -19,6 +19,7 @@ from fiw.methodology import (
     TOTAL_MAX,
     ScoreError,
     Status,
+    load_index,
     rating,
     score,
     statuses_for_ratings,
@@ -161,22 +162,19 @@ def check(report: Report, where: Mapping[str, int] | None = None) -> list[Proble
         ]
     subtotals = result.subtotals
     q = f" − Q {report.q}" if report.q else ""
-    if result.pr != report.pr:
-        sums = " + ".join(f"{c} {subtotals[c]}" for c in "ABC")
-        problems.append(
-            Problem(
-                f"the header gives PR {report.pr}, but the indicators give {result.pr} ({sums}{q})",
-                at("pr"),
+    for aggregate in load_index("fiw").aggregates:
+        printed = report.pr if aggregate.code == "PR" else report.cl
+        computed = result.aggregates[aggregate.code]
+        if computed != printed:
+            sums = " + ".join(f"{c} {subtotals[c]}" for c in aggregate.categories)
+            less_q = q if aggregate.code == "PR" else ""
+            problems.append(
+                Problem(
+                    f"the header gives {aggregate.code} {printed}, but the indicators give "
+                    f"{computed} ({sums}{less_q})",
+                    at(aggregate.code.lower()),
+                )
             )
-        )
-    if result.cl != report.cl:
-        sums = " + ".join(f"{c} {subtotals[c]}" for c in "DEFG")
-        problems.append(
-            Problem(
-                f"the header gives CL {report.cl}, but the indicators give {result.cl} ({sums})",
-                at("cl"),
-            )
-        )
     if report.total != report.pr + report.cl:
         problems.append(
             Problem(
