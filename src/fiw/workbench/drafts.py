@@ -415,19 +415,9 @@ def list_drafts(
         query = query.where(d.country_id == country)
     if actor.role == "analyst":
         query = query.where(d.country_id.in_(sorted(actor.countries)))
-    from fiw.store.workbench_schema import Assignment
-
-    s = table_of(Assignment).c
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-        analysts: dict[str, list[str]] = {}
-        for cid, uname in connection.execute(
-            select(s.country_id, USERS.c.name)
-            .join(USERS, USERS.c.id == s.user_id)
-            .where(USERS.c.role == "analyst")
-            .order_by(USERS.c.name)
-        ):
-            analysts.setdefault(cid, []).append(uname)
+        analysts = analysts_by_country(connection)
     return [
         {
             "country_id": r.country_id,
@@ -442,3 +432,19 @@ def list_drafts(
         }
         for r in rows
     ]
+
+
+def analysts_by_country(connection: Connection) -> dict[str, list[str]]:
+    """The analysts assigned to each country (by country id), names in order."""
+    from fiw.store.workbench_schema import Assignment
+
+    s = table_of(Assignment).c
+    analysts: dict[str, list[str]] = {}
+    for cid, name in connection.execute(
+        select(s.country_id, USERS.c.name)
+        .join(USERS, USERS.c.id == s.user_id)
+        .where(USERS.c.role == "analyst")
+        .order_by(USERS.c.name)
+    ):
+        analysts.setdefault(cid, []).append(name)
+    return analysts

@@ -8,10 +8,16 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from fiw.store.workbench_schema import STATES, Assignment, User, table_of
+from fiw.store.workbench_schema import STATES, User, table_of
 from fiw.workbench.accounts import Actor
 from fiw.workbench.content import SECTIONS, DraftContent
-from fiw.workbench.drafts import DRAFTS, EDITIONS, REVISIONS, previous_content
+from fiw.workbench.drafts import (
+    DRAFTS,
+    EDITIONS,
+    REVISIONS,
+    analysts_by_country,
+    previous_content,
+)
 from fiw.workbench.errors import Missing
 
 UNASSIGNED = "(unassigned)"
@@ -24,8 +30,6 @@ def _counts(states: list[str]) -> dict[str, int]:
 
 def progress(engine: Engine, actor: Actor, edition: int) -> dict[str, Any]:
     """Progress of the drafts of `edition` the user may see."""
-    users = table_of(User)
-    s = table_of(Assignment).c
     with engine.connect() as connection:
         opened = connection.execute(select(EDITIONS).where(EDITIONS.c.year == edition)).first()
         if opened is None:
@@ -42,13 +46,7 @@ def progress(engine: Engine, actor: Actor, edition: int) -> dict[str, Any]:
         if actor.role == "analyst":
             query = query.where(DRAFTS.c.country_id.in_(sorted(actor.countries)))
         rows = connection.execute(query).all()
-        analysts: dict[str, list[str]] = {}
-        for cid, name in connection.execute(
-            select(s.country_id, users.c.name)
-            .join(users, users.c.id == s.user_id)
-            .where(users.c.role == "analyst")
-        ):
-            analysts.setdefault(cid, []).append(name)
+        analysts = analysts_by_country(connection)
         previous = {
             r.country_id: previous_content(connection, r.country_id, r.previous) for r in rows
         }
