@@ -10,9 +10,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.web_server import ARTIFACTS, browser, first_start, sqlite_client
+from tests.web_server import ARTIFACTS, first_start, sqlite_client
 
-__all__ = ["browser", "first_start", "sqlite_client"]  # fixtures
+__all__ = ["first_start", "sqlite_client"]  # fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.web_server import ARTIFACTS, ROOT, browser, first_start, sqlite_client
+from tests.web_server import ARTIFACTS, ROOT, first_start, sqlite_client
 
-__all__ = ["browser", "first_start", "sqlite_client"]  # fixtures
+__all__ = ["first_start", "sqlite_client"]  # fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -112,16 +111,3 @@ def first_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 def sqlite_client(first_start: tuple[str, Path]) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=first_start[0], timeout=30) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium through Playwright, per test module (pytest makes a fixture
-    imported into two modules two fixtures: per session, two Playwright loops would run at
-    once, which Playwright's sync API refuses)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make services` installs Debian's chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()

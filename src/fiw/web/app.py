@@ -127,6 +127,18 @@ async def _api_docs() -> HTMLResponse:
 PAGED = ("/api/v1/assessments", "/api/v1/countries", "/api/v1/editions")  # `render.paginate`
 
 
+NO_NUL = r"^[^\u0000]*$"  # what any string parameter may hold (`fiw.web.security`)
+
+
+def _without_nul(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's schema whose strings may not hold NUL, which every route refuses."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_without_nul(s) for s in schema["anyOf"]]}
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+        return {**schema, "pattern": NO_NUL}
+    return schema
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The spec, with the values each filter accepts spelled out (regions come from the data;
     the handlers also accept other capitalisations); rebuilt when the served data changes."""
@@ -148,7 +160,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         }
         # q: at least one letter or digit, and within the bounds of fiw.store.textsearch
         exact: dict[str, dict[str, Any]] = {
-            "q": {"type": "string", "pattern": r"[^\W_]", "maxLength": MAX_QUERY_CHARS},
+            "q": {
+                "type": "string",
+                "pattern": NO_NUL.replace("*$", r"*[^\W_][^\u0000]*$"),
+                "maxLength": MAX_QUERY_CHARS,
+            },
             "limit": {"type": "integer", "minimum": 1, "maximum": search.MAX_LIMIT},
             "offset": {"type": "integer", "minimum": 0, "maximum": search.MAX_OFFSET},
         }
@@ -177,6 +193,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         parameter["schema"] = {**parameter["schema"], **lists}  # paged lists
                     elif name in exact:
                         parameter["schema"] = {**parameter["schema"], **exact[name]}
+                    else:  # the security layer refuses a NUL in any value (422)
+                        parameter["schema"] = _without_nul(parameter["schema"])
         app.openapi_schema = spec
     return app.openapi_schema
 

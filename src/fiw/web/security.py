@@ -35,7 +35,7 @@ _BASE = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: blob:",  # blob: the chart's PNG download is drawn from one
     "connect-src": "'self'",
     "font-src": "'self'",
     "object-src": "'none'",

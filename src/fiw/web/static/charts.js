@@ -21,15 +21,21 @@
     var from = svg.querySelectorAll("*"), to = copy.querySelectorAll("*");
     for (var i = 0; i < from.length; i++) {
       var style = getComputedStyle(from[i]);
-      to[i].setAttribute("style", STYLES.map(function (p) {
-        return p + ":" + style.getPropertyValue(p);
-      }).join(";"));
+      // presentation attributes, not style attributes: the strict CSP forbids inline styles
+      STYLES.forEach(function (p) {
+        var value = style.getPropertyValue(p);
+        if (value) { to[i].setAttribute(p, value); }
+      });
       to[i].removeAttribute("tabindex");
     }
     var box = svg.viewBox.baseVal;
     copy.setAttribute("width", String(box.width));
     copy.setAttribute("height", String(box.height));
-    copy.setAttribute("style", "background:#fff");
+    var paper = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    paper.setAttribute("width", "100%");
+    paper.setAttribute("height", "100%");
+    paper.setAttribute("fill", "#fff");
+    copy.insertBefore(paper, copy.firstChild);
     return new XMLSerializer().serializeToString(copy);
   }
 
