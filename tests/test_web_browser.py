@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.web_server import ARTIFACTS, first_start, sqlite_client
+from tests.web_server import ARTIFACTS, first_start, open_page, sqlite_client
 
 __all__ = ["first_start", "sqlite_client"]  # fixtures
 
@@ -31,19 +31,7 @@ def client(sqlite_client: httpx.Client) -> httpx.Client:
 @pytest.fixture
 def page(browser: Browser, server: str) -> Iterator[Page]:
     """A fresh page whose console errors and uncaught exceptions fail the test."""
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    problems: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type in ("error", "warning"):
-            problems.append(f"console {msg.type}: {msg.text} ({msg.location.get('url')})")
-
-    pg.on("console", on_console)
-    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    yield pg
-    context.close()
-    assert not problems, "\n".join(problems)
+    yield from open_page(browser, server, {"width": 1280, "height": 900})
 
 
 def shot(page: Page, name: str) -> None:

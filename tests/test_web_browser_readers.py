@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from tests.web_server import ARTIFACTS, ROOT, first_start, sqlite_client
+from tests.web_server import ARTIFACTS, ROOT, first_start, open_page, sqlite_client
 
 __all__ = ["first_start", "sqlite_client"]  # fixtures
 
@@ -35,22 +35,6 @@ PAGES = {  # the navigation's pages, and the pages they lead to
     "search": "/search?q=internet+shutdowns",
     "methodology": "/methodology",
 }
-
-
-def open_page(browser: Browser, server: str, viewport: dict[str, int]) -> Iterator[Page]:
-    context = browser.new_context(base_url=server, viewport=viewport)  # type: ignore[arg-type]
-    pg = context.new_page()
-    problems: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type in ("error", "warning"):
-            problems.append(f"console {msg.type}: {msg.text} ({msg.location.get('url')})")
-
-    pg.on("console", on_console)
-    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    yield pg
-    context.close()
-    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -111,3 +112,20 @@ def first_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 def sqlite_client(first_start: tuple[str, Path]) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=first_start[0], timeout=30) as c:
         yield c
+
+
+def open_page(browser: Browser, server: str, viewport: dict[str, int]) -> Iterator[Page]:
+    """A fresh page whose console errors, warnings and uncaught exceptions fail the test."""
+    context = browser.new_context(base_url=server, viewport=viewport)  # type: ignore[arg-type]
+    pg = context.new_page()
+    problems: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type in ("error", "warning"):
+            problems.append(f"console {msg.type}: {msg.text} ({msg.location.get('url')})")
+
+    pg.on("console", on_console)
+    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    yield pg
+    context.close()
+    assert not problems, "\n".join(problems)
