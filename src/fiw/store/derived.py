@@ -16,7 +16,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select
 
 from fiw.methodology import statuses_for_ratings
 from fiw.store.batch import Batch
-from fiw.store.schema import Assessment, Base, Rating
+from fiw.store.schema import Assessment, Base, Edition, Rating
 
 DERIVED_FROM = "All_data"
 """The `derived_from` of a ratings entry that the scores workbook gave."""
@@ -26,6 +26,7 @@ FIELDS = {"pr_rating": "PR rating", "cl_rating": "CL rating", "status": "Status"
 
 _RATINGS = Base.metadata.tables[Rating.__tablename__]
 _ASSESSMENTS = Base.metadata.tables[Assessment.__tablename__]
+_EDITIONS = Base.metadata.tables[Edition.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -171,4 +172,17 @@ def derive_ratings(connection: Connection) -> Derived:
                 for row in changed
             ],
         )  # fmt: skip
+    _order_editions(connection, sorted({int(str(row["edition"])) for row in added}))
     return Derived(len(added), len(changed), unchanged)
+
+
+def _order_editions(connection: Connection, years: list[int]) -> None:
+    """Give the editions that derived ratings extend the history with their place in the
+    series (the scores workbook knows only their year): the next order after the latest.
+    A ratings workbook that has the edition later writes its own label and order."""
+    e = _EDITIONS.c
+    for year in years:
+        if connection.execute(select(e.order).where(e.year == year)).scalar() is not None:
+            continue
+        last = connection.execute(select(func.max(e.order))).scalar() or 0
+        connection.execute(update(_EDITIONS).where(e.year == year).values(order=last + 1))
