@@ -205,7 +205,9 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     changes = json.loads(output)
     assert changes["edition"] == 2025
     assert "kazakhstan" in json.dumps(changes["improved"])
-    process, url = start_server({"FIW_DATABASE_URL": database_url})
+    # no report pages: the story is about the workbooks (and the start stays quick)
+    no_pages = {"FIW_DATABASE_URL": database_url, "FIW_PAGES_DIR": str(tmp_path / "none")}
+    process, url = start_server(no_pages)
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
             page = client.get("/country/kazakhstan/2025")
@@ -214,6 +216,9 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
             assert home.status_code == 200 and NEW_NAME in home.text
             country = client.get("/api/v1/countries/kazakhstan").json()
             assert "2025" in json.dumps(country)
+            entries = client.get("/api/v1/countries/kazakhstan/history").json()["ratings"]
+            assert entries[-1]["year"] == 2025 and entries[-1]["derived_from"] == "All_data"
+            assert entries[-2]["derived_from"] is None
             rows = client.get("/api/v1/assessments", params={"edition": 2025, "limit": 1000})
             assert rows.status_code == 200, rows.text
             assert len(rows.json()) == len(release.derived)

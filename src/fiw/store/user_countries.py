@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from fiw.errors import UnknownCountry
 from fiw.sources.countries import ISO3, PACKAGE, SLUG, Country, Resolver
-from fiw.store.errors import StoreError
+from fiw.store.database import describe
+from fiw.store.errors import DatabaseError, StoreError
 from fiw.store.schema import KINDS, Base, UserAlias, UserCountry
 from fiw.store.state import bump_data_version
 
@@ -105,9 +107,12 @@ def resolver_on(connection: Connection) -> Resolver:
 
 
 def resolver(engine: Engine) -> Resolver:
-    """`resolver_on` over a fresh connection."""
-    with engine.connect() as connection:
-        return resolver_on(connection)
+    """`resolver_on` over a fresh connection; DatabaseError when the database cannot be read."""
+    try:
+        with engine.connect() as connection:
+            return resolver_on(connection)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot open {describe(engine)}: {exc}") from exc
 
 
 def _name_clash(names: Resolver, name: str, cid: str) -> None:
