@@ -8,6 +8,7 @@ The story runs through the real CLI and a real `fiw serve`, on SQLite and Postgr
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,6 +174,7 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     code, output = cli("import", str(release.ratings), str(release.scores), *db)
     assert code == 2, output
     assert NEW_NAME in output and "fiw countries add" in output and "names.csv" not in output
+    assert re.search(r"\(close: [^)]*\bukraine\b", output), output  # a close match named
     assert "Traceback" not in output
     # 2. After `fiw countries add`, the same import succeeds.
     code, output = cli(

@@ -326,10 +326,31 @@ class Resolver:
         """The close matches an unmapped name's error suggests: what country_converter's
         patterns read in it, then names close in spelling."""
         found = [c.id for c in (match_name(name),) if c is not None]
-        for cid in self.suggest(name, n=n):
+        for cid in (*self.suggest(name, n=n), *self._sharing_words(name)):
             if cid not in found:
                 found.append(cid)
         return found[:n]
+
+    def _sharing_words(self, name: str) -> list[str]:
+        """Ids whose names share rare words (five letters or more) with `name`, each word
+        weighing 1 / the number of ids that use it, so that "Republic" counts for little:
+        "Russian-Occupied Territories of Ukraine" finds russia, ukraine and
+        israeli-occupied-territories."""
+
+        def words(text: str) -> set[str]:
+            return {w for w in re.split(r"[^a-z]+", normalise_name(text)) if len(w) >= 5}
+
+        by_id: dict[str, set[str]] = {}
+        for key, cid in self._keys().items():
+            by_id.setdefault(cid, set()).update(words(key))
+        uses: dict[str, int] = {}
+        for found in by_id.values():
+            for word in found:
+                uses[word] = uses.get(word, 0) + 1
+        wanted = words(name)
+        weight = {cid: sum(1 / uses[w] for w in wanted & found) for cid, found in by_id.items()}
+        close = [cid for cid, w in weight.items() if w >= 0.5]
+        return sorted(close, key=lambda cid: (-weight[cid], cid))
 
 
 PACKAGE = Resolver()

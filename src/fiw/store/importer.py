@@ -182,7 +182,7 @@ def import_files(
             batches.append((batch, *file_digest(path)))
         if progress:
             progress(f"read {path.name}", step)
-    mapping = map_countries(page_sets) if page_sets else {}
+    mapping = map_countries(page_sets, names) if page_sets else {}
     # Files whose rows only fill gaps (weak tables) go last, so that a fresh import of both
     # workbooks reports additions only, never its own edition rows as "changed".
     order = sorted(range(len(batches)), key=lambda i: bool(batches[i][0].weak))
