@@ -95,9 +95,7 @@ def year_only_edition(year: int) -> Row:
     }
 
 
-def identify(
-    path: Path, names: Iterable[str], resolver: Resolver = PACKAGE
-) -> dict[str, Country]:
+def identify(path: Path, names: Iterable[str], resolver: Resolver = PACKAGE) -> dict[str, Country]:
     """Map every name to a country (the package mapping and, through `resolver`, what a user
     added to the database), failing with every unmapped name at once."""
     try:
