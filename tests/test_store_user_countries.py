@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+import fiw
 from fiw.cli import app
 from fiw.errors import UnknownCountry
 from fiw.store.user_countries import CountryRefused, add_alias, add_country, resolver
@@ -86,3 +87,28 @@ def test_cli_refusals_exit_2_naming_the_fix(engine: Engine) -> None:
     assert result.exit_code == 2
     assert "'Ivory Coast': already names 'cote-divoire'" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("spelling", "cid"),
+    [
+        ("Congo, Dem. Rep.", "congo-kinshasa"),
+        ("Korea, Rep.", "south-korea"),
+        ("Ivory Coast", "cote-divoire"),
+        ("Türkiye", "turkey"),
+        ("Pakistan Kashmir", "pakistani-kashmir"),
+        ("Lao PDR", "laos"),
+        ("Republic of Moldova", "moldova"),
+    ],
+)
+def test_dataset_country_reads_other_datasets_spellings(
+    imported_url: str, spelling: str, cid: str
+) -> None:
+    assert fiw.open(imported_url).country(spelling).id == cid
+
+
+def test_status_filters_read_other_datasets_spellings(imported_url: str) -> None:
+    ds = fiw.open(imported_url)
+    partly = ds.scores(edition=2024, status="Partially Free")
+    assert len(partly) > 0 and set(partly["status"]) == {"Partly Free"}
+    assert len(partly) == len(ds.scores(edition=2024, status="PF"))

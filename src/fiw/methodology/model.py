@@ -39,10 +39,6 @@ class Status(StrEnum):
 
 STATUS_SPELLINGS: dict[str, str] = {
     "partially free": "Partly Free",
-    "partial free": "Partly Free",
-    "nonfree": "Not Free",
-    "notfree": "Not Free",
-    "unfree": "Not Free",
 }
 """Spellings of a status in other datasets (lowercase, single spaces, no hyphens), beside
 the names and abbreviations Freedom House uses (Free/F, Partly Free/PF, Not Free/NF)."""
