@@ -22,10 +22,10 @@ from fiw.settings import Settings
 from fiw.sources.codes import (
     CODE_FIELDS,
     NO_CODES,
+    UNCODED,
     Codes,
     all_codes,
     codes_of,
-    UNCODED,
     missing_reasons,
 )
 from fiw.sources.countries import all_countries, map_names
