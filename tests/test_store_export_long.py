@@ -192,3 +192,38 @@ def test_an_empty_database_gives_the_header_alone(engine: Engine, tmp_path: Path
     url = engine.url.render_as_string(hide_password=False)
     _export(url, path)
     assert path.read_text("utf-8") == ",".join(LONG_COLUMNS) + "\n"
+
+
+def _table(text: str, heading: str) -> list[list[str]]:
+    """The cells of the first markdown table after `heading` (header row left out)."""
+    lines = text.split(heading, 1)[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows[2:]
+
+
+def test_the_data_dictionary_describes_every_column_and_variable() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md").read_text("utf-8")
+    columns = [row[0].strip("`") for row in _table(text, "## Columns")]
+    assert tuple(columns) == LONG_COLUMNS
+    schema = long_schema()
+    rules = {
+        rule["if"]["properties"]["variable"]["const"]: rule["then"]["properties"]
+        for rule in schema["allOf"]
+    }
+    described = {row[0].strip("`"): row for row in _table(text, "## Variables")}
+    assert list(described) == schema["properties"]["variable"]["enum"]
+    for name, (_, _, kind, values, sources) in described.items():
+        then = rules[name]
+        assert sources.split(", ") == then["source"]["enum"], name
+        if "minimum" in then["value"]:
+            assert kind.startswith("integer"), name
+            assert values == f"{then['value']['minimum']} to {then['value']['maximum']}", name
+        else:
+            assert kind.startswith("text"), name
+            words = then["value_text"].get("enum")
+            assert values == (", ".join(f"`{w}`" for w in words) if words else "free text")
