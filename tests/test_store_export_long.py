@@ -29,6 +29,7 @@ from fiw.store.long_table import (
 )
 
 runner = CliRunner()
+DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +208,7 @@ def _table(text: str, heading: str) -> list[list[str]]:
 
 
 def test_the_data_dictionary_describes_every_column_and_variable() -> None:
-    text = (Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md").read_text("utf-8")
+    text = DICTIONARY.read_text("utf-8")
     columns = [row[0].strip("`") for row in _table(text, "## Columns")]
     assert tuple(columns) == LONG_COLUMNS
     schema = long_schema()

@@ -82,8 +82,10 @@ def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
     codes = all_codes()
     frame = frame.copy()
     at = list(frame.columns).index("iso3") + 1
+    ids = frame["country_id"].astype(object)
     for offset, field in enumerate(CODE_FIELDS):
-        values = [getattr(codes.get(cid, NO_CODES), field) for cid in frame["country_id"]]
+        by_id = {cid: getattr(codes.get(cid, NO_CODES), field) for cid in ids.unique()}
+        values = ids.map(by_id).to_numpy()  # one look-up per country, not per row
         kind = "Int64" if field in NUMERIC_CODES else "string"
         frame.insert(at + offset, field, pd.Series(values, index=frame.index, dtype=kind))
     return frame
