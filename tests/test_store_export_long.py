@@ -180,6 +180,12 @@ def test_cli_prints_the_schema_and_refuses_an_unknown_suffix(
     )
     assert refused.exit_code != 0 and ".parquet" in refused.output
     assert not (tmp_path / "x.xlsx").exists()
+    long = tmp_path / "long.csv"
+    _export(imported_url, long)
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    imported = runner.invoke(app, ["import", str(long), "--database", fresh])
+    assert imported.exit_code != 0 and "long table" in imported.output, imported.output
+    assert "--table scores" in imported.output
     stdout = runner.invoke(
         app, ["export", "-f", "long", "--edition", "2024", "--database", imported_url]
     )

@@ -36,6 +36,7 @@ from fiw.store.batch import (
 )
 from fiw.store.dataset import Dataset
 from fiw.store.errors import ImportFailed
+from fiw.store.long_table import LONG_COLUMNS
 from fiw.store.schema import KINDS, STATUS_RULES
 
 if TYPE_CHECKING:
@@ -180,6 +181,13 @@ def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
         return "ratings"
     if not strict:
         return None
+    if tuple(header) == tuple(c for c in LONG_COLUMNS if c not in CODE_FIELDS):
+        raise ImportFailed(
+            path,
+            "is fiw's long table (`fiw export --format long`), which is written for other "
+            "tools and not read back: import the workbooks or a `fiw export --table scores` "
+            "or `--table ratings` file instead",
+        )
     raise ImportFailed(
         path,
         f"is not a fiw export: its columns are {', '.join(header[:8]) or 'missing'}…, expected "
