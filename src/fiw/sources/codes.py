@@ -22,6 +22,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pycountry
 
@@ -83,7 +84,7 @@ def _overrides() -> dict[str, dict[str, _Override]]:
 
 
 @cache
-def _coco() -> object:
+def _coco() -> Any:  # country_converter ships no types
     """country_converter over its own table, former states (the USSR) included. Its reader
     turns Namibia's ISO2 "NA" into a missing value under pandas 3, so the table is read here
     with only empty cells missing (as `fiw.sources.countries` does for names)."""
@@ -107,7 +108,7 @@ def _library() -> dict[str, dict[str, str | int | None]]:
     converter = _coco()
     table: dict[str, dict[str, str | int | None]] = {}
     for field, column in _COCO.items():
-        pairs = converter.get_correspondence_dict("ISO3", column, replace_numeric=False)  # type: ignore[attr-defined]
+        pairs = converter.get_correspondence_dict("ISO3", column, replace_numeric=False)
         for iso3, (value, *_) in pairs.items():
             if not isinstance(value, str):  # a missing cell (NaN)
                 code: str | int | None = None
@@ -116,7 +117,7 @@ def _library() -> dict[str, dict[str, str | int | None]]:
             elif ISO2.fullmatch(value):
                 code = value
             else:
-                code = str(converter.convert(iso3, src="ISO3", to="ISO2"))  # type: ignore[attr-defined]
+                code = str(converter.convert(iso3, src="ISO3", to="ISO2"))
             table.setdefault(iso3, {})[field] = code
     return table
 
@@ -156,12 +157,13 @@ def all_codes() -> dict[str, Codes]:
         fixed = overrides.get(country.id, {})
         value = {field: _field(fixed, field, found.get(field)) for field in _COCO}
         value["cow"] = _field(fixed, "cow", value["gw"])  # COW follows GW unless codes.csv differs
-        iso2 = value["iso2"]
-        numbers = {f: value[f] for f in NUMERIC_CODES}
-        assert iso2 is None or isinstance(iso2, str)
-        assert all(n is None or isinstance(n, int) for n in numbers.values())
-        codes[country.id] = Codes(iso2=iso2, **numbers)  # type: ignore[arg-type]
+        iso2, numbers = value.pop("iso2"), {f: _number(value[f]) for f in NUMERIC_CODES}
+        codes[country.id] = Codes(iso2 if isinstance(iso2, str) else None, **numbers)
     return codes
+
+
+def _number(value: str | int | None) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def codes_of(key: str) -> Codes:
