@@ -4,8 +4,9 @@ with generated parameters (bounded examples), answers as its schema says and nev
 (schemathesis's pytest plugin does not work with this pytest, so each operation's Hypothesis
 strategy is run directly, with the same checks as `schemathesis run`.)
 
-The refusals that come before any view (414, 429) are checked route by route from the app's own
-route list: each is declared where it can happen, in the one error shape."""
+The refusals 414 (the security layer, before any view) and 429 (every search slot taken) are
+checked route by route from the app's own route list: declared where they happen, in the one
+error shape."""
 
 from __future__ import annotations
 
