@@ -104,7 +104,7 @@ def _operations(app: FastAPI) -> list[tuple[str, str, dict[str, Any]]]:
         (method, route.path, spec["paths"][route.path][method.lower()])
         for route in _routes(app)
         if route.include_in_schema
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
     ]
     assert len(found) >= 10
     assert {path for _, path, _ in found} == set(spec["paths"])
