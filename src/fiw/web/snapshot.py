@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 """An assessment row (keys `fiw.methodology.SCORE_COLUMNS`, as `ds.scores()` has them) or a
-rating row (the columns of `ds.ratings()`, and `year`)."""
+rating row (`fiw.methodology.RATING_COLUMNS`, as `ds.ratings()` has them: `year` is the
+edition's publication year)."""
 T = TypeVar("T")
 REPORT_CACHE = 256
 
@@ -116,7 +117,6 @@ class Snapshot:
         scores = _records(self.frames.scores())
         editions = _records(store.editions())
         ratings = _records(self.frames.ratings())
-        year_of_order = {e["order"]: e["year"] for e in editions if e["order"] is not None}
 
         self.by_edition: dict[int, list[Row]] = {}
         self.by_country: dict[str, list[Row]] = {}
@@ -129,7 +129,6 @@ class Snapshot:
         self.ratings_by_country: dict[str, list[Row]] = {}
         self.ratings_by_order: dict[int, list[Row]] = {}
         for row in sorted(ratings, key=lambda r: (r["order"] or 0, r["name"])):
-            row["year"] = year_of_order.get(row["order"])
             self.ratings_by_country.setdefault(row["country_id"], []).append(row)
             self.ratings_by_order.setdefault(row["order"], []).append(row)
 
@@ -276,8 +275,7 @@ class Snapshot:
         return found
 
     def ratings_of(self, country_id: str) -> list[Row]:
-        """A country's ratings since the 1973 edition (`ds.ratings()` rows, and `year`), oldest
-        first."""
+        """A country's ratings since the 1973 edition (`ds.ratings()` rows), oldest first."""
         return self.ratings_by_country.get(country_id, [])
 
     def memo(self, key: tuple[str, str], build: Callable[[], T]) -> T:
