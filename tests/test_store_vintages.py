@@ -203,6 +203,24 @@ def test_both_vintages_read_back(vintages: Vintages, revised: Revised) -> None:
     assert len(ds.as_of(first["all_data"].id).scores(country="abkhazia", edition=2015)) == 1
 
 
+def test_each_value_knows_the_releases_that_published_it(
+    vintages_url: str, workbooks: list[Path], revised: Revised
+) -> None:
+    ds = fiw.open(vintages_url)
+    old, new = next((o, n) for c, _, f, o, n in revised.expected if c == "kazakhstan")
+    a1 = ds.published("kazakhstan", 2020, "A1")
+    assert list(zip(a1["file"], a1["value"], strict=True)) == [
+        (workbooks[0].name, old),
+        (revised.all_data.name, new),
+    ]
+    same = ds.published("kazakhstan", 2020, "A2")
+    assert len(set(same["value"])) == 1 and len(same) == 2
+    status = ds.published("kenya", 2010, "Status")  # in both workbooks' tables
+    ratings = status[status["table"] == "ratings"]
+    assert list(ratings["file"]) == [workbooks[1].name, revised.ratings.name]
+    assert ratings["value"].iloc[0] != ratings["value"].iloc[1]
+
+
 def _diff(*args: str) -> dict[str, Any]:
     result = CliRunner().invoke(app, ["diff", *args, "--json"])
     assert result.exit_code == 0, result.output

@@ -43,13 +43,14 @@ def _vintage(key: str, database: str | None) -> tuple[dict[str, Any], dict[str, 
     from fiw.store import vintages
 
     path = Path(key)
-    if path.is_file():
+    if path.is_file() or path.suffix or "/" in key:  # a file, not an id or a sha256 prefix
+        if not path.is_file():
+            raise ParameterError("file", key, "an existing workbook or export file")
         from fiw.store.importer import file_digest, read_source
 
         batch = read_source(path)
         sha256, _ = file_digest(path)
-        about = {"file": str(path), "kind": batch.kind, "sha256": sha256}
-        return about, vintages.batch_rows(batch)
+        return {"file": str(path), "kind": batch.kind, "sha256": sha256}, vintages.batch_rows(batch)
     from fiw.store.dataset import open_dataset
 
     dataset = open_dataset(database)

@@ -419,6 +419,23 @@ class Dataset:
         )
         return frame.astype({"old": object, "new": object})
 
+    def published(self, country: str, edition: int, field: str) -> pd.DataFrame:
+        """The releases that published one value and what each said: a row per release
+        holding the edition (`table`, `release`, `file`, `sha256`, `imported_at`, `value`),
+        `field` as the workbook heads it (A1, PR rating, Status …)."""
+        import pandas as pd
+
+        from fiw.store.vintages import PUBLICATION_COLUMNS, publications
+
+        cid = self.country(country).id
+        with self.engine.connect() as connection:
+            found = publications(connection, cid, edition, field)
+        frame = pd.DataFrame(
+            [[getattr(p, c) for c in PUBLICATION_COLUMNS] for p in found],
+            columns=list(PUBLICATION_COLUMNS),
+        )
+        return frame.astype({"value": object})
+
     def as_of(self, release: str | int | Release) -> ReleaseDataset:
         """The database as `release` had it (just after the import that brought it): the
         same `scores()` and `ratings()`, with every later import's revisions undone and the

@@ -171,7 +171,7 @@ _GROUPS: weakref.WeakKeyDictionary[Connection, tuple[object, int]] = weakref.Wea
 
 
 def _import_id(connection: Connection, file_id: int) -> int:
-    table = ReleaseImport.__table__
+    table = Base.metadata.tables[ReleaseImport.__tablename__]
     transaction = connection.get_transaction()
     group = _GROUPS.get(connection)
     now = datetime.now(UTC)
@@ -198,53 +198,29 @@ def record(connection: Connection, batch: Batch, file_id: int) -> Recorded:
     """Record one import of a release before its rows are merged: the import, the values it
     changes (a first import of an edition changes none), and the editions the file holds.
     Rows of the file's editions that an official workbook no longer has are deleted here
-    (their values recorded with new = null); the importer merges the rest."""
+    (their values recorded with new = null); the importer merges the rest. Importing a
+    known file again that changes nothing records nothing (imports stay idempotent)."""
     if batch.kind not in RELEASE_KINDS:
         return Recorded(0, {})
-    import_id = _import_id(connection, file_id)
-    incoming = batch_rows(batch)
-    held = ReleaseEdition.__table__
-    revisions = ValueRevision.__table__
-    written = 0
+    held = Base.metadata.tables[ReleaseEdition.__tablename__]
+    imports = Base.metadata.tables[ReleaseImport.__tablename__]
+    changes: list[Change] = []
     removed: dict[str, list[Key]] = {}
-    for table, rows in incoming.items():
+    coverage: list[dict[str, Any]] = []
+    for table, rows in batch_rows(batch).items():
         editions = {key[1] for key in rows}
         covered = set(
             connection.execute(select(held.c.edition).where(held.c.table_name == table)).scalars()
         )
         stored, kinds = _stored(connection, table)
         gone_in = editions if batch.kind in WHOLE_EDITION_KINDS else set()
-        gone = [
+        gone = {
             k for k in stored
             if k[1] in gone_in and k not in rows and kinds[k] in WHOLE_EDITION_KINDS
-        ]  # fmt: skip
-        changes = compare(table, stored, rows, added_in=covered, removed_in={k[1] for k in gone})
-        dropped = set(gone)
-        changes = [c for c in changes if (c.country_id, c.edition) in rows.keys() | dropped]
-        if changes:
-            connection.execute(
-                insert(revisions),
-                [
-                    {
-                        "import_id": import_id, "table_name": table, "country_id": c.country_id,
-                        "edition": c.edition, "field": c.field, "old": _encode(c.old),
-                        "new": _encode(c.new),
-                    }
-                    for c in changes
-                ],
-            )  # fmt: skip
-            written += len(changes)
+        }  # fmt: skip
+        found = compare(table, stored, rows, added_in=covered, removed_in={k[1] for k in gone})
+        changes += [c for c in found if (c.country_id, c.edition) in rows.keys() | gone]
         if gone:
-            target = Base.metadata.tables[table]
-            connection.execute(
-                delete(target).where(
-                    and_(
-                        target.c.country_id == bindparam("k_country"),
-                        target.c.edition == bindparam("k_edition"),
-                    )
-                ),
-                [{"k_country": k[0], "k_edition": k[1]} for k in gone],
-            )
             removed[table] = sorted(gone, key=lambda k: (k[1], k[0]))
         known = set(
             connection.execute(
@@ -253,13 +229,41 @@ def record(connection: Connection, batch: Batch, file_id: int) -> Recorded:
                 )
             ).scalars()
         )
-        fresh = sorted(editions - known)
-        if fresh:
+        coverage += [
+            {"source_file_id": file_id, "table_name": table, "edition": e}
+            for e in sorted(editions - known)
+        ]
+    seen = connection.execute(
+        select(imports.c.id).where(imports.c.source_file_id == file_id).limit(1)
+    ).first()
+    if seen is None or changes or removed:
+        import_id = _import_id(connection, file_id)
+        if changes:
             connection.execute(
-                insert(held),
-                [{"source_file_id": file_id, "table_name": table, "edition": e} for e in fresh],
-            )
-    return Recorded(written, removed)
+                insert(Base.metadata.tables[ValueRevision.__tablename__]),
+                [
+                    {
+                        "import_id": import_id, "table_name": c.table, "country_id": c.country_id,
+                        "edition": c.edition, "field": c.field, "old": _encode(c.old),
+                        "new": _encode(c.new),
+                    }
+                    for c in changes
+                ],
+            )  # fmt: skip
+    for table, gone in removed.items():
+        target = Base.metadata.tables[table]
+        connection.execute(
+            delete(target).where(
+                and_(
+                    target.c.country_id == bindparam("k_country"),
+                    target.c.edition == bindparam("k_edition"),
+                )
+            ),
+            [{"k_country": k[0], "k_edition": k[1]} for k in gone],
+        )
+    if coverage:
+        connection.execute(insert(held), coverage)
+    return Recorded(len(changes), removed)
 
 
 def _stored(connection: Connection, table: str) -> tuple[Rows, dict[Key, str]]:
@@ -533,3 +537,59 @@ def revisions(
         )
         for row in sorted(found, key=place)
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A release that published a value, and the value it published (None: none)."""
+
+    table: str
+    release: int
+    file: str
+    sha256: str
+    imported_at: datetime
+    value: Any
+
+
+PUBLICATION_COLUMNS: tuple[str, ...] = tuple(Publication.__dataclass_fields__)
+
+
+def publications(
+    connection: Connection, country_id: str, edition: int, field: str
+) -> list[Publication]:
+    """Every release holding `edition` of a table with `field`, and the value it published
+    there for `country_id` (the current value, or the first later revision's `old`)."""
+    found: list[Publication] = []
+    known = releases(connection)
+    v = ValueRevision.__table__.c
+    for table in VERSIONED:
+        try:
+            column = column_of(table, field)
+        except KeyError:
+            continue
+        target = Base.metadata.tables[table]
+        current = connection.execute(
+            select(target.c[column]).where(
+                target.c.country_id == country_id, target.c.edition == edition
+            )
+        ).scalar()
+        revised = connection.execute(
+            select(v.import_id, v.old)
+            .where(
+                v.table_name == table, v.country_id == country_id, v.edition == edition,
+                v.field == field,
+            )
+            .order_by(v.import_id, v.id)
+        ).all()  # fmt: skip
+        for release in known:
+            if edition not in release.editions.get(table, ()):
+                continue
+            upto = mark(connection, release)
+            later = next((old for i, old in revised if i > upto), None)
+            value = _decode(later) if any(i > upto for i, _ in revised) else current
+            found.append(
+                Publication(
+                    table, release.id, release.name, release.sha256, release.imported_at, value
+                )
+            )
+    return found
