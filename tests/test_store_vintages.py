@@ -18,6 +18,7 @@ import httpx
 import openpyxl
 import pandas as pd
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 import fiw
@@ -25,6 +26,7 @@ from fiw.cli import app
 from fiw.settings import Settings
 from fiw.store.database import make_engine
 from fiw.store.importer import import_files
+from fiw.store.migrate import upgrade
 from tests.conftest import BACKENDS, _fresh_url
 from tests.workbench_support import ThreadServer
 
@@ -139,6 +141,33 @@ def vintages_url(vintages: Vintages) -> str:
     return vintages.url
 
 
+def test_migration_0007_makes_releases_of_files_imported_before(database_url: str) -> None:
+    """A database imported before vintages existed: each release file gets one import and
+    the editions of the rows it wrote, and reads as of itself."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0005")
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO source_files (id, name, kind, sha256, size, imported_at) "
+            "VALUES (1, 'r.xlsx', 'ratings', 'ab12cd34', 1, CURRENT_TIMESTAMP)",
+            "INSERT INTO countries (id, name, iso3, source_file_id) "
+            "VALUES ('chile', 'Chile', 'CHL', 1)",
+            'INSERT INTO editions (year, "order", label, period, methodology_version, '
+            "source_file_id) VALUES (1990, 18, '1989-90', 'Nov.1988-Dec.1989', 'fiw-1990', 1)",
+            "INSERT INTO ratings (country_id, edition, kind, pr_rating, cl_rating, status, "
+            "status_rule, source_file_id) VALUES ('chile', 1990, 'country', 2, 2, 'Free', "
+            "'follows', 1)",
+        ):
+            connection.execute(text(statement))
+    upgrade(engine)
+    ds = fiw.open(database_url)
+    (release,) = ds.releases()
+    assert (release.name, release.editions) == ("r.xlsx", {"ratings": (1990,)})
+    assert ds.revisions().empty
+    assert ds.as_of("ab12").ratings()["pr_rating"].tolist() == [2]
+    engine.dispose()
+
+
 def _listed(rows: list[dict[str, Any]]) -> set[tuple[str, int, str, Any, Any]]:
     return {(r["country_id"], r["edition"], r["field"], r["old"], r["new"]) for r in rows}
 
@@ -194,6 +223,8 @@ def test_both_vintages_read_back(vintages: Vintages, revised: Revised) -> None:
     first = {r.kind: r for r in ds.releases() if r.name not in revised_names}
     pd.testing.assert_frame_equal(ds.as_of(first["all_data"].id).scores(), vintages.scores)
     pd.testing.assert_frame_equal(ds.as_of(first["ratings"].sha256).ratings(), vintages.ratings)
+    # both workbooks of one `fiw import` are one state: as of either, the other reads too
+    pd.testing.assert_frame_equal(ds.as_of(first["ratings"].id).scores(), vintages.scores)
     assert not ds.scores().equals(vintages.scores)
     now = ds.scores(country="kazakhstan", edition=2020)
     then = ds.as_of(first["all_data"].sha256[:8]).scores(country="kazakhstan", edition=2020)
