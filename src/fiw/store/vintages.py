@@ -250,7 +250,7 @@ def record(connection: Connection, batch: Batch, file_id: int) -> Recorded:
                     for c in changes
                 ],
             )  # fmt: skip
-    for table, gone in removed.items():
+    for table, keys in removed.items():
         target = Base.metadata.tables[table]
         connection.execute(
             delete(target).where(
@@ -259,7 +259,7 @@ def record(connection: Connection, batch: Batch, file_id: int) -> Recorded:
                     target.c.edition == bindparam("k_edition"),
                 )
             ),
-            [{"k_country": k[0], "k_edition": k[1]} for k in gone],
+            [{"k_country": k[0], "k_edition": k[1]} for k in keys],
         )
     if coverage:
         connection.execute(insert(held), coverage)
