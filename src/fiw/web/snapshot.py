@@ -85,6 +85,18 @@ class EditionInfo:
     scored: bool
 
 
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """The imported release a page shows the data of (`?release=`): file, sha256, import."""
+
+    id: int
+    file: str
+    kind: str
+    sha256: str
+    short: str  # the sha256 prefix addresses use
+    imported_at: str  # ISO 8601, UTC
+
+
 def _records(frame: pd.DataFrame) -> list[Row]:
     """Rows as dicts of plain Python values, None for missing ones."""
     if frame.empty:
@@ -159,6 +171,7 @@ class Snapshot:
         }
         self._reports: OrderedDict[tuple[str, int], Report | None] = OrderedDict()
         self._lock = threading.Lock()
+        self._release_lock = threading.Lock()
         self._memo: dict[tuple[str, str], Any] = {}
 
     # --- lookups ----------------------------------------------------------------------------
@@ -277,6 +290,21 @@ class Snapshot:
     def ratings_of(self, country_id: str) -> list[Row]:
         """A country's ratings since the 1973 edition (`ds.ratings()` rows), oldest first."""
         return self.ratings_by_country.get(country_id, [])
+
+    def for_release(self, key: str) -> tuple[Snapshot, ReleaseInfo]:
+        """The data as an imported release had it (`?release=` a sha256 prefix or id), read
+        once per release and process like the current data (`Dataset.as_of`)."""
+
+        def build() -> tuple[Snapshot, ReleaseInfo]:
+            release = self.store.release(key)  # UnknownRelease (a 404) when none matches
+            info = ReleaseInfo(
+                id=release.id, file=release.name, kind=release.kind, sha256=release.sha256,
+                short=release.short, imported_at=release.imported_at.isoformat(),
+            )  # fmt: skip
+            return Snapshot(self.store.as_of(release)), info
+
+        with self._release_lock:  # one build per release, however many ask at once
+            return self.memo(("release", key.strip().lower()), build)
 
     def memo(self, key: tuple[str, str], build: Callable[[], T]) -> T:
         """`build()` once per key and process (views keep derived values here)."""
