@@ -211,20 +211,52 @@ def countries_alias_command(
 
 
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, parquet or xlsx")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, json, parquet or xlsx; long: the tidy long table (one row per country, "
+            "edition and variable) as csv, or parquet / jsonl by --output's suffix",
+        ),
+    ] = "csv",
     edition: Annotated[int | None, typer.Option(help="only this edition (year)")] = None,
-    table: Annotated[str, typer.Option(help="scores (2013 on) or ratings (1973 on)")] = "scores",
+    table: Annotated[
+        str, typer.Option(help="scores (2013 on) or ratings (1973 on); long holds both")
+    ] = "scores",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="file to write (default: stdout)")
     ] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option("--schema", help="print the JSON Schema of a format's rows (long) and exit"),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Export the scores or the ratings history as tidy columns (docs/store.md)."""
+    """Export the scores or the ratings history as tidy columns (docs/store.md), or both as
+    one long table (docs/data-dictionary.md)."""
     from fiw.store.dataset import open_dataset
     from fiw.store.export import FORMATS, TABLES, export
+    from fiw.store.long_table import LONG_FORMATS, export_long, long_format, shipped_long_schema
 
+    if schema is not None:
+        if schema != "long":
+            raise ParameterError("--schema", schema, "long (the long table's JSON Schema)")
+        sys.stdout.write(shipped_long_schema())
+        return
+    if fmt == "long":
+        written = long_format(output)
+        if written is None:
+            raise ParameterError(
+                "--output", str(output), f"a file ending {', '.join(LONG_FORMATS)}"
+            )
+        rows = export_long(open_dataset(database), output or sys.stdout.buffer, written, edition)
+        if output is not None:
+            err.print(f"{rows:,} rows of the long table written to {output}",
+                      highlight=False, markup=False)  # fmt: skip
+        return
     if fmt not in FORMATS:
-        raise ParameterError("--format", fmt, f"one of {', '.join(FORMATS)}")
+        raise ParameterError("--format", fmt, f"one of {', '.join(FORMATS)} or long")
     if table not in TABLES:
         raise ParameterError("--table", table, f"one of {', '.join(TABLES)}")
     if output is None and fmt in ("parquet", "xlsx"):

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from fiw.store.search import SearchHit
+    from fiw.store.vintages import Release
 
 SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
 RATINGS_COLUMNS: tuple[str, ...] = (*RATING_COLUMNS, "derived_from")
@@ -386,6 +387,153 @@ class Dataset:
                 connection, q, indicators=_many(indicator), editions=_many(edition),
                 regions=_many(region), statuses=_statuses(status), limit=limit, offset=offset,
             )  # fmt: skip
+
+    # --- vintages (fiw.store.vintages) ---------------------------------------------------
+
+    def releases(self) -> list[Release]:
+        """Every imported release (workbook or export file), in the order first imported."""
+        from fiw.store.vintages import releases
+
+        with self.engine.connect() as connection:
+            return releases(connection)
+
+    def release(self, key: str | int) -> Release:
+        """A release by id or sha256 prefix (UnknownRelease, a 404, when none matches)."""
+        from fiw.store.vintages import find_release
+
+        with self.engine.connect() as connection:
+            return find_release(connection, key)
+
+    def revisions(
+        self, release: str | int | None = None, country: str | None = None, edition: Many = None
+    ) -> pd.DataFrame:
+        """Every published value an import changed: `country_id`, `edition`, `field` (as the
+        workbook heads its column: A1, Add Q, PR rating, Status …), `old`, `new` (None: no
+        value, a row the release added or dropped), `table`, and the release (`release` id,
+        `file`, `sha256`, `imported_at`). Filtered by release (id or sha256 prefix),
+        country and edition."""
+        import pandas as pd
+
+        from fiw.store.vintages import REVISION_COLUMNS, find_release, revisions
+
+        cid = None if country is None else [self.country(country).id]
+        editions = _many(edition)
+        with self.engine.connect() as connection:
+            chosen = None if release is None else find_release(connection, release)
+            found = revisions(connection, chosen, cid, editions)
+        frame = pd.DataFrame(
+            [[getattr(r, c) for c in REVISION_COLUMNS] for r in found],
+            columns=list(REVISION_COLUMNS),
+        )
+        return frame.astype({"old": object, "new": object})
+
+    def published(self, country: str, edition: int, field: str) -> pd.DataFrame:
+        """The releases that published one value and what each said: a row per release
+        holding the edition (`table`, `release`, `file`, `sha256`, `imported_at`, `value`),
+        `field` as the workbook heads it (A1, PR rating, Status …)."""
+        import pandas as pd
+
+        from fiw.store.vintages import PUBLICATION_COLUMNS, publications
+
+        cid = self.country(country).id
+        with self.engine.connect() as connection:
+            found = publications(connection, cid, edition, field)
+        frame = pd.DataFrame(
+            [[getattr(p, c) for c in PUBLICATION_COLUMNS] for p in found],
+            columns=list(PUBLICATION_COLUMNS),
+        )
+        return frame.astype({"value": object})
+
+    def as_of(self, release: str | int | Release) -> ReleaseDataset:
+        """The database as `release` had it (just after the import that brought it): the
+        same `scores()` and `ratings()`, with every later import's revisions undone and the
+        editions first imported later left out."""
+        chosen = release if not isinstance(release, str | int) else self.release(release)
+        return ReleaseDataset(self.engine, chosen)
+
+
+class ReleaseDataset(Dataset):
+    """A Dataset read as one release had it: `scores()` and `ratings()` as of the release
+    (`fiw.store.vintages.state_as_of`); the other readers are the current database's."""
+
+    def __init__(self, engine: Engine, release: Release) -> None:
+        super().__init__(engine)
+        self.vintage = release
+
+    def __repr__(self) -> str:
+        vintage = f"{self.vintage.name} ({self.vintage.short})"
+        return f"<fiw.Dataset {describe(self.engine)} as of {vintage}>"
+
+    def _as_of_rows(self, table: str) -> tuple[dict[tuple[str, int], dict[str, Any]], Any]:
+        from fiw.store.vintages import mark, state_as_of
+
+        c = Country.__table__.c
+        with self.engine.connect() as connection:
+            upto = mark(connection, self.vintage)
+            rows = state_as_of(connection, table, upto)
+            found = connection.execute(select(c.id, c.iso3, c.name))
+            names = {r.id: (r.iso3, r.name) for r in found}
+        return rows, names
+
+    def scores(
+        self,
+        edition: Many = None,
+        region: Many = None,
+        status: Many = None,
+        kind: Many = None,
+        country: str | None = None,
+    ) -> pd.DataFrame:
+        """As `Dataset.scores`, as the release had them."""
+        rows, names = self._as_of_rows("assessments")
+        figures = {key: key.lower() for key in SCORE_FIGURES}
+        wanted = {
+            "edition": _many(edition), "region": _many(region), "status": _statuses(status),
+            "kind": _many(kind),
+            "country_id": None if country is None else [self.country(country).id],
+        }  # fmt: skip
+        out = []
+        for (cid, year), values in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            row = {
+                "country_id": cid, "iso3": names[cid][0], "name": names[cid][1],
+                "kind": values["kind"], "region": values["region"], "edition": year,
+                **{key: values[column] for key, column in figures.items()},
+            }  # fmt: skip
+            if all(allowed is None or row[k] in allowed for k, allowed in wanted.items()):
+                out.append(tuple(row[k] for k in SCORES_COLUMNS))
+        return _frame(SCORES_COLUMNS, out)
+
+    def ratings(
+        self,
+        edition: Many = None,
+        status: Many = None,
+        kind: Many = None,
+        country: str | None = None,
+    ) -> pd.DataFrame:
+        """As `Dataset.ratings`, as the release had them."""
+        rows, names = self._as_of_rows("ratings")
+        e = Edition.__table__.c
+        with self.engine.connect() as connection:
+            editions = {
+                r.year: (r.label, r.order, r.period)
+                for r in connection.execute(select(e.year, e.label, e.order, e.period))
+            }
+        years, labels = _editions(edition)
+        wanted = {
+            "status": _statuses(status), "kind": _many(kind),
+            "country_id": None if country is None else [self.country(country).id],
+        }  # fmt: skip
+        out = []
+        for (cid, year), values in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            label, order, period = editions[year]
+            if (years is not None or labels) and year not in (years or []) and label not in labels:
+                continue
+            row = {
+                "country_id": cid, "iso3": names[cid][0], "name": names[cid][1], "year": year,
+                "edition_label": label, "order": order, "period": period, **values,
+            }  # fmt: skip
+            if all(allowed is None or row[k] in allowed for k, allowed in wanted.items()):
+                out.append(tuple(row[k] for k in RATINGS_COLUMNS))
+        return _frame(RATINGS_COLUMNS, out)
 
 
 @dataclass(frozen=True)

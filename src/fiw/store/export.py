@@ -37,6 +37,7 @@ from fiw.store.batch import (
 )
 from fiw.store.dataset import Dataset
 from fiw.store.errors import ImportFailed
+from fiw.store.long_table import LONG_COLUMNS
 from fiw.store.schema import KINDS, STATUS_RULES
 
 if TYPE_CHECKING:
@@ -83,8 +84,10 @@ def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
     codes = all_codes()
     frame = frame.copy()
     at = list(frame.columns).index("iso3") + 1
+    ids = frame["country_id"].astype(object)
     for offset, field in enumerate(CODE_FIELDS):
-        values = [getattr(codes.get(cid, NO_CODES), field) for cid in frame["country_id"]]
+        by_id = {cid: getattr(codes.get(cid, NO_CODES), field) for cid in ids.unique()}
+        values = ids.map(by_id).to_numpy()  # one look-up per country, not per row
         kind = "Int64" if field in NUMERIC_CODES else "string"
         frame.insert(at + offset, field, pd.Series(values, index=frame.index, dtype=kind))
     return frame
@@ -179,6 +182,13 @@ def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
         return "ratings"
     if not strict:
         return None
+    if tuple(header) == tuple(c for c in LONG_COLUMNS if c not in CODE_FIELDS):
+        raise ImportFailed(
+            path,
+            "is fiw's long table (`fiw export --format long`), which is written for other "
+            "tools and not read back: import the workbooks or a `fiw export --table scores` "
+            "or `--table ratings` file instead",
+        )
     raise ImportFailed(
         path,
         f"is not a fiw export: its columns are {', '.join(header[:8]) or 'missing'}…, expected "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from fiw.store.report_pages import PageSet, is_pages_source, map_countries, read
 from fiw.store.report_versions import PagesOutcome, write_pages
 from fiw.store.schema import Base, SourceFile, public_name
 from fiw.store.state import bump_data_version
+from fiw.store.vintages import record as record_vintage
 
 Progress = Callable[[str, float], None]
 """Called with a description and the fraction of the work done since the last call."""
@@ -91,6 +92,7 @@ class TableCounts:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
+    removed: int = 0  # rows of its editions an official workbook no longer has (vintages)
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ class ImportReport:
 
     @property
     def changed_anything(self) -> bool:
-        return self.new_file or any(c.added or c.changed for c in self.counts.values())
+        return self.new_file or any(c.added or c.changed or c.removed for c in self.counts.values())
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -282,6 +284,7 @@ def write_batch(
     file_id, new_file = _source_file(connection, batch, sha256, size, url)
     counts: dict[str, TableCounts] = {}
     changes: list[str] = []
+    vintage = record_vintage(connection, batch, file_id)  # revisions; drops vanished rows
     for name in TABLE_KEYS:
         rows = batch.rows.get(name)
         if rows is None:
@@ -290,6 +293,10 @@ def write_batch(
         counts[name] = _merge(
             connection, table, rows, file_id, weak=name in batch.weak, changes=changes
         )
+        gone = vintage.removed.get(name, [])
+        if gone:
+            counts[name] = replace(counts[name], removed=len(gone))
+            changes += [f"{name} {cid} {year}: not in this release (removed)" for cid, year in gone]
     if len(changes) > MAX_CHANGES_LISTED:
         more = len(changes) - MAX_CHANGES_LISTED
         changes = [*changes[:MAX_CHANGES_LISTED], f"… and {more} more"]
