@@ -17,7 +17,7 @@ from fiw.errors import UnknownCountry
 from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES, Status
 from fiw.pages import Report, report_from_json
 from fiw.sources.codes import NO_CODES, NUMERIC_CODES, Codes, all_codes
-from fiw.sources.countries import lookup_name
+from fiw.sources.countries import Resolver
 from fiw.store.database import describe, make_engine
 from fiw.store.migrate import require_current
 from fiw.store.schema import (
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from fiw.store.vintages import Release
 
 SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
-RATINGS_COLUMNS: tuple[str, ...] = RATING_COLUMNS
+RATINGS_COLUMNS: tuple[str, ...] = (*RATING_COLUMNS, "derived_from")
+"""`RATING_COLUMNS`, then where an entry was derived from ("All_data": fiw.store.derived)."""
 REPORTS_COLUMNS: tuple[str, ...] = (
     "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
     "version", "problems", "source_file", "imported_at",
@@ -171,15 +172,16 @@ class Dataset:
         country: str | None = None,
     ) -> pd.DataFrame:
         """The ratings history since the 1973 edition, one row per rated entry (columns:
-        `RATING_COLUMNS`). `edition` filters by publication year (1984) or label ("1983-84"),
-        one or a list."""
+        `RATING_COLUMNS`, then `derived_from`: "All_data" for an entry the scores workbook
+        gave before a ratings workbook had its edition, else empty). `edition` filters by
+        publication year (1984) or label ("1983-84"), one or a list."""
         r = RatingRow.__table__.c
         c = Country.__table__.c
         e = Edition.__table__.c
         query = (
             select(
                 c.id, c.iso3, c.name, r.kind, e.year, e.label, e.order, e.period,
-                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule,
+                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule, r.derived_from,
             )
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
@@ -220,7 +222,7 @@ class Dataset:
                 n = CountryName.__table__.c
                 found = connection.execute(
                     select(n.country_id).where(n.name == text)
-                ).scalar() or getattr(lookup_name(text), "id", None)
+                ).scalar() or getattr(self.names(connection).match(text), "id", None)
                 if found is not None:
                     row = connection.execute(query.where(c.id == found)).first()
         if row is None:
@@ -231,6 +233,12 @@ class Dataset:
                 where=describe(self.engine),
             )
         return CountryHandle(self, row.id, row.name, row.iso3)
+
+    def names(self, connection: Any = None) -> Resolver:
+        """The package's countries and names with those a user added to this database."""
+        from fiw.store.user_countries import resolver, resolver_on
+
+        return resolver(self.engine) if connection is None else resolver_on(connection)
 
     def country_summaries(self) -> list[CountrySummary]:
         """Every country in the database with its codes, regions and editions by kind."""

@@ -19,10 +19,11 @@ from fiw.methodology import (
     SCORE_COLUMNS,
     SCORE_FIGURES,
     STATUSES,
+    Status,
 )
 from fiw.sources.cells import cell_text
 from fiw.sources.codes import CODE_FIELDS, NO_CODES, NUMERIC_CODES, all_codes
-from fiw.sources.countries import UnknownCountry, find_country
+from fiw.sources.countries import PACKAGE, Country, Resolver, UnknownCountry
 from fiw.sources.ratings import publication_year
 from fiw.store.batch import (
     Batch,
@@ -235,19 +236,37 @@ def _choice(path: Path, where: str, label: str, value: object, allowed: Sequence
     return text
 
 
-def read_export(path: Path) -> Batch:
-    """A fiw export as a Batch: its countries must be known ids of the committed mapping."""
+def _status(path: Path, where: str, value: object) -> str:
+    """A status as a fiw export or another dataset spells it ("PF", "Partially Free")."""
+    try:
+        return Status.parse(str(value)).value
+    except ValueError:
+        return _choice(path, where, "status", value, STATUSES)
+
+
+def read_export(path: Path, names: Resolver = PACKAGE) -> Batch:
+    """A fiw export as a Batch: its countries are ids of the package mapping or added to the
+    database (`names`); an id known to neither, written by a database where a user added it
+    (`fiw countries add`), is added again from the row's name, ISO3, kind and region."""
     table = detect_export(path)
     assert table is not None
     records = _records(path)
-    countries = {}
+    countries: dict[str, Country] = {}
+    added: dict[str, Row] = {}
     for line, record in enumerate(records, start=2):
         cid = _text(record["country_id"]) or ""
         if cid not in countries:
             try:
-                countries[cid] = find_country(cid)
+                countries[cid] = names.find(cid)
             except UnknownCountry as exc:
-                raise ImportFailed(path, f"row {line}: {exc}") from exc
+                if not _text(record.get("name")) or _text(record.get("kind")) not in KINDS:
+                    raise ImportFailed(path, f"row {line}: {exc}") from exc
+                iso3 = _text(record.get("iso3"))
+                countries[cid] = Country(cid, _text(record["name"]) or cid, iso3)
+                added[cid] = {
+                    "id": cid, "name": countries[cid].name, "iso3": iso3,
+                    "kind": record["kind"], "region": _text(record.get("region")),
+                }  # fmt: skip
     rows = _score_row if table == "scores" else _rating_row
     parsed = [rows(path, line, r, table) for line, r in enumerate(records, start=2)]
     check_unique(path, table if table == "ratings" else "assessments", [p[0] for p in parsed],
@@ -262,6 +281,7 @@ def read_export(path: Path) -> Batch:
         kind="export",
         rows={
             "countries": country_rows(countries.values()),
+            **({"user_countries": list(added.values())} if added else {}),
             "editions": editions,
             "assessments" if table == "scores" else "ratings": [p[0] for p in parsed],
         },
@@ -319,7 +339,7 @@ def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tu
         "kind": _choice(path, where, "kind", record["kind"], KINDS),
         "pr_rating": rating("pr_rating"),
         "cl_rating": rating("cl_rating"),
-        "status": None if _blank(status) else _choice(path, where, "status", status, STATUSES),
+        "status": None if _blank(status) else _status(path, where, status),
         "raw": raw,
         "status_rule": None
         if _blank(rule)

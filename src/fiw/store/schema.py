@@ -199,6 +199,34 @@ class Rating(Base):
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
     source_sheet: Mapped[str | None] = mapped_column(String(64))
     source_row: Mapped[int | None] = mapped_column(Integer)
+    # Set where the entry is not the ratings workbook's but derived from another source:
+    # "All_data" for an edition the ratings workbook did not have yet (fiw.store.derived).
+    derived_from: Mapped[str | None] = mapped_column(String(32))
+
+
+class UserCountry(Base):
+    """A country or territory a user added (`fiw countries add`): it joins the package's
+    countries (fiw.sources.countries) in this database, surviving upgrades of fiw."""
+
+    __tablename__ = "user_countries"
+    __table_args__ = (CheckConstraint(_one_of("kind", KINDS), name="kind"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
+    region: Mapped[str | None] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserAlias(Base):
+    """A name a user mapped to a country id (`fiw countries alias NAME ID`), package or added."""
+
+    __tablename__ = "user_aliases"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    country_id: Mapped[str] = mapped_column(String(64), index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Report(Base):

@@ -69,6 +69,7 @@ class RatingEntry:
     cl_rating: int | None
     status: str | None
     raw: str | None
+    derived_from: str | None = None  # "All_data": derived before the ratings workbook had it
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _rating_entry(r: Row) -> RatingEntry:
     return RatingEntry(
         edition=str(r["edition_label"]), year=r["year"], order=r["order"], period=r["period"],
         pr_rating=r["pr_rating"], cl_rating=r["cl_rating"], status=r["status"], raw=r["raw"],
+        derived_from=r.get("derived_from"),
     )  # fmt: skip
 
 

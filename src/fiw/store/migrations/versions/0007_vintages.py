@@ -1,7 +1,7 @@
 """vintages: every import of a release, the editions each release holds, revised values
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-28 12:00:00
 
 `release_imports` logs each import of a workbook or export file, `release_editions` the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
