@@ -237,6 +237,25 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     assert {
         r.country_id: (r.pr_rating, r.cl_rating, r.status) for r in after.itertuples()
     } == release.published
+    # ... and the vintages keep what the derived entries said: one revision, in both the
+    # revisions of the later ratings workbook and `fiw diff` of the two releases.
+    releases = {r.name: r for r in ds.releases()}
+    scores_release = releases[release.scores.name]
+    later = releases[release.later_ratings.name]
+    assert scores_release.editions["ratings"] == (2025,)
+    revised = ds.revisions(release=later.short)
+    assert [
+        tuple(r)
+        for r in revised[["country_id", "edition", "field", "old", "new"]].itertuples(index=False)
+    ] == [("kazakhstan", 2025, "PR rating", 6, 7)]
+    code, output = cli("diff", scores_release.short, later.short, "--json", *db)
+    assert code == 0, output
+    assert [
+        (c["country_id"], c["edition"], c["field"], c["old"], c["new"])
+        for c in json.loads(output)["changes"]
+    ] == [("kazakhstan", 2025, "PR rating", 6, 7)]
+    then = ds.as_of(scores_release).ratings(edition=2025, country="kazakhstan")
+    assert (then.iloc[0]["pr_rating"], then.iloc[0]["derived_from"]) == (6, "All_data")
     # 6. The added territory travels with an export into another database.
     exported = tmp_path / "scores-2025.csv"
     code, output = cli("export", "--edition", "2025", "-o", str(exported), *db)

@@ -301,6 +301,7 @@ def write_batch(
     counts: dict[str, TableCounts] = {}
     changes: list[str] = []
     vintage = record_vintage(connection, batch, file_id)  # revisions; drops vanished rows
+    derived.clear_replaced(connection, batch)  # a ratings workbook's own entries replace them
     for name in TABLE_KEYS:
         rows = batch.rows.get(name)
         if rows is None:
