@@ -207,11 +207,25 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     changes = json.loads(output)
     assert changes["edition"] == 2025
     assert "kazakhstan" in json.dumps(changes["improved"])
+    # names users add are read by the explorer as by `ds.country()`
+    for name, cid in (("Occupied Ukraine", NEW_ID), ("Qazaqstan", "kazakhstan")):
+        code, output = cli("countries", "alias", name, cid, *db)
+        assert code == 0, output
     # no report pages: the story is about the workbooks (and the start stays quick)
     no_pages = {"FIW_DATABASE_URL": database_url, "FIW_PAGES_DIR": str(tmp_path / "none")}
     process, url = start_server(no_pages)
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
+            moved = client.get("/country/Occupied Ukraine")
+            assert moved.status_code == 308, moved.text
+            assert moved.headers["location"] == f"/country/{NEW_ID}/2025"
+            moved = client.get("/country/qazaqstan/2025.json")
+            assert moved.status_code == 308, moved.text
+            assert moved.headers["location"] == "/country/kazakhstan/2025.json"
+            table = client.get("/countries.json", params={"edition": 2025, "q": "occupied ukr"})
+            assert {r["country_id"] for r in table.json()["rows"]} == {NEW_ID}
+            close = client.get("/country/Qazaqstn")  # misspelt: the user's alias suggested
+            assert close.status_code == 404 and 'href="/country/kazakhstan"' in close.text
             page = client.get("/country/kazakhstan/2025")
             assert page.status_code == 200 and "2025" in page.text
             home = client.get("/", params={"edition": 2025})
@@ -265,3 +279,6 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     assert code == 0, output
     again = json.loads(cli("countries", "--json", "--database", other)[1])
     assert [(c["id"], c["kind"]) for c in again["added_countries"]] == [(NEW_ID, "territory")]
+    assert {(a["name"], a["country_id"]) for a in again["added_aliases"]} == {
+        ("Occupied Ukraine", NEW_ID), ("Qazaqstan", "kazakhstan"),
+    }  # fmt: skip
