@@ -282,3 +282,37 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     assert {(a["name"], a["country_id"]) for a in again["added_aliases"]} == {
         ("Occupied Ukraine", NEW_ID), ("Qazaqstan", "kazakhstan"),
     }  # fmt: skip
+
+
+def test_a_revised_scores_workbook_revises_the_derived_ratings(
+    release: Release, database_url: str, tmp_path: Path
+) -> None:
+    """A second 2025 scores workbook (Kazakhstan's B2 as in 2024 again, so PR rating 7) before
+    any ratings workbook has 2025: the derived entry changes, and the vintages keep both."""
+    sheets = _sheets(release.scores)
+    [(name, rows)] = sheets.items()
+    at = next(i for i, r in enumerate(rows) if "Country/Territory" in r)
+    header = [str(c).strip() for c in rows[at]]
+    col = {h: i for i, h in enumerate(header)}
+    i = next(i for i, r in enumerate(rows) if r[0] == CHANGED and r[col["Edition"]] == 2025)
+    row = list(rows[i])
+    row[col["B2"]] = int(row[col["B2"]]) - 2  # type: ignore[call-overload]
+    rows[i] = _rescored(header, row, 2025)
+    revised = tmp_path / "All_data_FIW_2013-2025-revised.xlsx"
+    _write(revised, {name: rows})
+    db = ("--database", database_url)
+    code, output = cli(
+        "countries", "add", "--id", NEW_ID, "--name", NEW_NAME, "--kind", "territory", *db
+    )
+    assert code == 0, output
+    for files in ((release.ratings, release.scores), (revised,)):
+        code, output = cli("import", *map(str, files), *db)
+        assert code == 0, output
+    ds = open_dataset(database_url)
+    first, second = (r for r in ds.releases() if r.kind == "all_data")
+    assert ds.ratings(edition=2025, country="kazakhstan").iloc[0]["pr_rating"] == 7
+    derived = ds.revisions(release=second.short).query("table == 'ratings'")
+    assert [tuple(r) for r in derived[["country_id", "edition", "field", "old", "new"]]
+            .itertuples(index=False)] == [("kazakhstan", 2025, "PR rating", 6, 7)]  # fmt: skip
+    then = ds.as_of(first).ratings(edition=2025, country="kazakhstan")
+    assert then.iloc[0]["pr_rating"] == 6
