@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages import parse_page
@@ -347,3 +347,27 @@ def test_publishing_an_edition_whose_drafts_are_all_approved_completes_it(store:
     assert sorted(done["published"]) == sorted(d["country_id"] for d in opened["created"])
     assert wb.progress(admin, later)["completed"] is True
     assert Dataset(wb.engine).scores(edition=later, country="iceland").shape[0] == 1
+
+
+def test_a_save_is_one_read_and_one_write_and_every_revision_stays(store: Store) -> None:
+    """A save reads the draft once and writes once (PostgreSQL: move and append in one
+    statement; SQLite: both in one transaction), and the history keeps every revision."""
+    wb, admin = store.workbench, store.actor("admin")
+    statements: list[str] = []
+
+    def record(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()[:1]).upper())
+
+    before = wb.draft(admin, "peru", EDITION)
+    event.listen(wb.engine, "before_cursor_execute", record)
+    try:
+        saved = wb.save(admin, "peru", EDITION, before["revision"], Edit(narratives={"C1": "x"}))
+    finally:
+        event.remove(wb.engine, "before_cursor_execute", record)
+    postgres = wb.engine.dialect.name == "postgresql"
+    assert statements == (["SELECT", "WITH"] if postgres else ["SELECT", "UPDATE", "INSERT"])
+    assert saved["revision"] == before["revision"] + 1 and saved["authors"] == ["admin"]
+    history = wb.revisions(admin, "peru", EDITION)
+    assert [r["revision"] for r in history] == list(range(1, saved["revision"] + 1))
+    assert history[-1]["changed"] == ["narratives.C1"] and history[-1]["author"] == "admin"
+    assert wb.draft(admin, "peru", EDITION) == saved
