@@ -371,3 +371,26 @@ def test_a_save_is_one_read_and_one_write_and_every_revision_stays(store: Store)
     assert [r["revision"] for r in history] == list(range(1, saved["revision"] + 1))
     assert history[-1]["changed"] == ["narratives.C1"] and history[-1]["author"] == "admin"
     assert wb.draft(admin, "peru", EDITION) == saved
+
+
+def test_an_active_session_is_seen_again_so_it_does_not_idle_out(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from fiw.workbench.accounts import aware
+    from fiw.workbench.sessions import SESSIONS, _digest
+
+    wb = store.workbench
+    opened = wb.login("rita", "correct horse battery", "10.0.0.7", None)
+    earlier = datetime.now(UTC) - timedelta(minutes=5)
+    with wb.engine.begin() as connection:
+        connection.execute(
+            update(SESSIONS).where(SESSIONS.c.id == _digest(opened.token)).values(seen_at=earlier)
+        )
+    assert wb.session(opened.token).actor.name == "rita"
+    with wb.engine.connect() as connection:
+        seen = connection.execute(
+            select(SESSIONS.c.seen_at).where(SESSIONS.c.id == _digest(opened.token))
+        ).scalar_one()
+    assert aware(seen) > earlier + timedelta(minutes=4)  # written, and committed

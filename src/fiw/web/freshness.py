@@ -39,7 +39,8 @@ class DataWatcher:
         self._thread = threading.Thread(target=self._run, name="fiw-data-watcher", daemon=True)
 
     def _read(self) -> int:
-        with self.engine.connect() as connection:
+        """The data version, in autocommit: one round trip (no BEGIN and ROLLBACK)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             return data_version(connection)
 
     def check(self) -> bool:

@@ -193,7 +193,7 @@ def session(engine: Engine, token: str | None, policy: LoginPolicy = LoginPolicy
         countries = frozenset(row.countries.split(COUNTRY_SEPARATOR))
     found = Actor(row.user_id, row.name, row.role, countries)
     if moment - aware(row.seen_at) > timedelta(minutes=1):  # at most one write a minute
-        with engine.begin() as connection:
+        with reading(engine) as connection:  # one statement: autocommit commits it
             connection.execute(
                 update(SESSIONS).where(SESSIONS.c.id == digest).values(seen_at=moment)
             )
