@@ -215,6 +215,7 @@ def _family(pid: int) -> list[int]:
 
 def run() -> list[dict[str, Any]]:
     """Save latency (p50, p99) with 16 editors, and publish-to-every-worker time."""
+    before = os.getloadavg()[0]  # what else the machine runs (1-minute average)
     schema, url = _schema()
     process = None
     try:
@@ -259,7 +260,10 @@ def run() -> list[dict[str, Any]]:
             process.wait(timeout=10)
         _drop(schema)
     saves = f"{EDITORS} editors × {SAVES} saves, {WORKERS} workers, PostgreSQL"
-    busy = f"load average {load:.1f} on {os.cpu_count()} cores while it ran"
+    busy = (
+        f"load average {before:.1f} before, {load:.1f} at the end (with its own 16 clients and "
+        f"server) on {os.cpu_count()} cores"
+    )
     return [
         {
             "benchmark": f"workbench save (PUT), p50 latency ({saves})",
