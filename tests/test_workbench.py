@@ -394,3 +394,30 @@ def test_an_active_session_is_seen_again_so_it_does_not_idle_out(store: Store) -
             select(SESSIONS.c.seen_at).where(SESSIONS.c.id == _digest(opened.token))
         ).scalar_one()
     assert aware(seen) > earlier + timedelta(minutes=4)  # written, and committed
+
+
+def test_a_draft_submitted_between_a_saves_read_and_write_takes_no_edit(store: Store) -> None:
+    """PostgreSQL reads the draft, then writes in a statement of its own: a submit that
+    lands in between makes the write find nothing to move, and the save answers the state."""
+    wb, admin = store.workbench, store.actor("admin")
+    if wb.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads and writes a save in one transaction")
+    before = wb.draft(admin, "uruguay", EDITION)
+    submitted: list[str] = []
+
+    def submit_first(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("WITH") and not submitted:
+            submitted.append(wb.transition(admin, "uruguay", EDITION, "submit")["state"])
+
+    event.listen(wb.engine, "before_cursor_execute", submit_first)
+    try:
+        with pytest.raises(StateError):
+            wb.save(admin, "uruguay", EDITION, before["revision"], Edit(overview="Too late."))
+    finally:
+        event.remove(wb.engine, "before_cursor_execute", submit_first)
+    assert submitted == ["submitted"]
+    after = wb.draft(admin, "uruguay", EDITION)
+    assert after["state"] == "submitted" and after["revision"] == before["revision"]
+    assert after["overview"] == before["overview"]
+    history = wb.revisions(admin, "uruguay", EDITION)
+    assert [r["revision"] for r in history] == list(range(1, before["revision"] + 1))
