@@ -207,11 +207,25 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     changes = json.loads(output)
     assert changes["edition"] == 2025
     assert "kazakhstan" in json.dumps(changes["improved"])
+    # names users add are read by the explorer as by `ds.country()`
+    for name, cid in (("Occupied Ukraine", NEW_ID), ("Qazaqstan", "kazakhstan")):
+        code, output = cli("countries", "alias", name, cid, *db)
+        assert code == 0, output
     # no report pages: the story is about the workbooks (and the start stays quick)
     no_pages = {"FIW_DATABASE_URL": database_url, "FIW_PAGES_DIR": str(tmp_path / "none")}
     process, url = start_server(no_pages)
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
+            moved = client.get("/country/Occupied Ukraine")
+            assert moved.status_code == 308, moved.text
+            assert moved.headers["location"] == f"/country/{NEW_ID}/2025"
+            moved = client.get("/country/qazaqstan/2025.json")
+            assert moved.status_code == 308, moved.text
+            assert moved.headers["location"] == "/country/kazakhstan/2025.json"
+            table = client.get("/countries.json", params={"edition": 2025, "q": "occupied ukr"})
+            assert {r["country_id"] for r in table.json()["rows"]} == {NEW_ID}
+            close = client.get("/country/Qazaqstn")  # misspelt: the user's alias suggested
+            assert close.status_code == 404 and 'href="/country/kazakhstan"' in close.text
             page = client.get("/country/kazakhstan/2025")
             assert page.status_code == 200 and "2025" in page.text
             home = client.get("/", params={"edition": 2025})
@@ -237,6 +251,25 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     assert {
         r.country_id: (r.pr_rating, r.cl_rating, r.status) for r in after.itertuples()
     } == release.published
+    # ... and the vintages keep what the derived entries said: one revision, in both the
+    # revisions of the later ratings workbook and `fiw diff` of the two releases.
+    releases = {r.name: r for r in ds.releases()}
+    scores_release = releases[release.scores.name]
+    later = releases[release.later_ratings.name]
+    assert scores_release.editions["ratings"] == (2025,)
+    revised = ds.revisions(release=later.short)
+    assert [
+        tuple(r)
+        for r in revised[["country_id", "edition", "field", "old", "new"]].itertuples(index=False)
+    ] == [("kazakhstan", 2025, "PR rating", 6, 7)]
+    code, output = cli("diff", scores_release.short, later.short, "--json", *db)
+    assert code == 0, output
+    assert [
+        (c["country_id"], c["edition"], c["field"], c["old"], c["new"])
+        for c in json.loads(output)["changes"]
+    ] == [("kazakhstan", 2025, "PR rating", 6, 7)]
+    then = ds.as_of(scores_release).ratings(edition=2025, country="kazakhstan")
+    assert (then.iloc[0]["pr_rating"], then.iloc[0]["derived_from"]) == (6, "All_data")
     # 6. The added territory travels with an export into another database.
     exported = tmp_path / "scores-2025.csv"
     code, output = cli("export", "--edition", "2025", "-o", str(exported), *db)
@@ -246,3 +279,40 @@ def test_a_2025_release_with_a_new_territory_and_ratings_derived_until_published
     assert code == 0, output
     again = json.loads(cli("countries", "--json", "--database", other)[1])
     assert [(c["id"], c["kind"]) for c in again["added_countries"]] == [(NEW_ID, "territory")]
+    assert {(a["name"], a["country_id"]) for a in again["added_aliases"]} == {
+        ("Occupied Ukraine", NEW_ID), ("Qazaqstan", "kazakhstan"),
+    }  # fmt: skip
+
+
+def test_a_revised_scores_workbook_revises_the_derived_ratings(
+    release: Release, database_url: str, tmp_path: Path
+) -> None:
+    """A second 2025 scores workbook (Kazakhstan's B2 as in 2024 again, so PR rating 7) before
+    any ratings workbook has 2025: the derived entry changes, and the vintages keep both."""
+    sheets = _sheets(release.scores)
+    [(name, rows)] = sheets.items()
+    at = next(i for i, r in enumerate(rows) if "Country/Territory" in r)
+    header = [str(c).strip() for c in rows[at]]
+    col = {h: i for i, h in enumerate(header)}
+    i = next(i for i, r in enumerate(rows) if r[0] == CHANGED and r[col["Edition"]] == 2025)
+    row = list(rows[i])
+    row[col["B2"]] = int(row[col["B2"]]) - 2  # type: ignore[call-overload]
+    rows[i] = _rescored(header, row, 2025)
+    revised = tmp_path / "All_data_FIW_2013-2025-revised.xlsx"
+    _write(revised, {name: rows})
+    db = ("--database", database_url)
+    code, output = cli(
+        "countries", "add", "--id", NEW_ID, "--name", NEW_NAME, "--kind", "territory", *db
+    )
+    assert code == 0, output
+    for files in ((release.ratings, release.scores), (revised,)):
+        code, output = cli("import", *map(str, files), *db)
+        assert code == 0, output
+    ds = open_dataset(database_url)
+    first, second = (r for r in ds.releases() if r.kind == "all_data")
+    assert ds.ratings(edition=2025, country="kazakhstan").iloc[0]["pr_rating"] == 7
+    derived = ds.revisions(release=second.short).query("table == 'ratings'")
+    assert [tuple(r) for r in derived[["country_id", "edition", "field", "old", "new"]]
+            .itertuples(index=False)] == [("kazakhstan", 2025, "PR rating", 6, 7)]  # fmt: skip
+    then = ds.as_of(first).ratings(edition=2025, country="kazakhstan")
+    assert then.iloc[0]["pr_rating"] == 6

@@ -190,3 +190,48 @@ def test_a_changed_score_is_reported_with_its_code(
     [report] = import_files(engine, [second])
     who = f"{frame.loc[0, 'country_id']} 2024"
     assert report.changes == (f"assessments {who}: A1 {before} → {after}",)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_names_users_added_travel_with_an_export(
+    fmt: str, imported_url: str, fresh_twin_url: str, tmp_path: Path
+) -> None:
+    """`fiw countries alias` names are carried in the `aliases` column and added again by
+    the import into a fresh database; a name that database maps elsewhere is refused."""
+    from sqlalchemy.engine import make_url
+
+    from fiw.store.user_countries import add_alias, added
+    from tests.conftest import _fresh_url
+
+    subset = tmp_path / "subset.csv"
+    export(open_dataset(imported_url), "csv", subset, "scores", edition=2024)
+    first = make_engine(fresh_twin_url)
+    import_files(first, [subset])
+    add_alias(first, "Qazaqstan", "kazakhstan")
+    add_alias(first, "Kenia", "kenya")
+    path = tmp_path / f"scores.{fmt}"
+    export(open_dataset(first.url), fmt, path, "scores")  # type: ignore[arg-type]
+    if fmt == "json":
+        rows = json.loads(path.read_text())
+        assert next(r for r in rows if r["country_id"] == "kenya")["aliases"] == ["Kenia"]
+        assert next(r for r in rows if r["country_id"] == "chile")["aliases"] is None
+    backend = make_url(fresh_twin_url).get_backend_name()
+    for other in _fresh_url(backend, tmp_path / "other"):
+        copy = make_engine(other)
+        import_files(copy, [path])
+        with copy.connect() as connection:
+            aliases = {(a.name, a.country_id) for a in added(connection)[1]}
+        assert aliases == {("Kenia", "kenya"), ("Qazaqstan", "kazakhstan")}
+        assert open_dataset(other).country("qazaqstan").id == "kazakhstan"
+        [again] = import_files(copy, [path])  # idempotent: nothing new
+        assert not again.changed_anything
+        copy.dispose()
+    for other in _fresh_url(backend, tmp_path / "clash"):
+        copy = make_engine(other)
+        import_files(copy, [subset])
+        add_alias(copy, "Kenia", "kazakhstan")
+        with pytest.raises(ImportFailed, match=r"'Kenia'.*already names 'kazakhstan'"):
+            import_files(copy, [path])
+        assert len(open_dataset(other).scores()) == len(open_dataset(first.url).scores())
+        copy.dispose()
+    first.dispose()

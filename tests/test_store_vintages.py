@@ -316,6 +316,19 @@ def test_the_explorer_shows_an_assessment_as_a_release_had_it(
                                                      "release": original.short})  # fmt: skip
     assert api.status_code == 200, api.text
     assert api.json()[0]["A1"] == old
+    history = served.get("/api/v1/countries/kazakhstan/history",
+                         params={"release": original.short})  # fmt: skip
+    assert history.status_code == 200, history.text
+    assert next(e["A1"] for e in history.json()["editions"] if e["edition"] == 2020) == old
+    now = served.get("/api/v1/countries/kazakhstan/history").json()
+    assert next(e["A1"] for e in now["editions"] if e["edition"] == 2020) == new
+    for key in ("kazakhstan", "KAZ"):  # the latest edition, the release kept
+        moved = served.get(f"/country/{key}", params={"release": original.short})
+        assert moved.status_code == 308, moved.text
+        assert moved.headers["location"] == f"/country/kazakhstan/2024?release={original.short}"
+    picked = served.get("/country/KAZ", params={"edition": 2020, "release": original.short})
+    assert picked.headers["location"] == f"/country/kazakhstan/2020?release={original.short}"
+    assert served.get("/country/kazakhstan", params={"release": "abcdef0123"}).status_code == 404
     latest = served.get("/api/v1/countries/abkhazia", params={"release": original.short})
     assert latest.status_code == 200, latest.text
     missing = served.get("/api/v1/assessments", params={"release": "abcdef0123"})

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
 from fiw.methodology import statuses_for_ratings
+from fiw.store import vintages
 from fiw.store.batch import Batch
-from fiw.store.schema import Assessment, Base, Edition, Rating
+from fiw.store.schema import Assessment, Base, Edition, Rating, ReleaseEdition
 
 DERIVED_FROM = "All_data"
 """The `derived_from` of a ratings entry that the scores workbook gave."""
@@ -27,6 +29,7 @@ FIELDS = {"pr_rating": "PR rating", "cl_rating": "CL rating", "status": "Status"
 _RATINGS = Base.metadata.tables[Rating.__tablename__]
 _ASSESSMENTS = Base.metadata.tables[Assessment.__tablename__]
 _EDITIONS = Base.metadata.tables[Edition.__tablename__]
+_HELD = Base.metadata.tables[ReleaseEdition.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -62,15 +65,25 @@ def _status_rule(pr: int, cl: int, status: str, year: int) -> str:
     return "either" if len(allowed) > 1 else "follows"
 
 
-def replace_derived(connection: Connection, batch: Batch) -> Replaced:
-    """Before a ratings workbook's rows are written: compare its entries with the derived
-    ones of the editions it covers, and delete those (its own entries take their place)."""
+def _covered(batch: Batch) -> Any:
+    """The derived entries of the editions a ratings workbook's batch holds (None if none)."""
     rows = batch.rows.get("ratings") if batch.kind == "ratings" else None
     if not rows:
-        return Replaced(0, ())
+        return None
     editions = sorted({int(str(r["edition"])) for r in rows})
     r = _RATINGS.c
-    covered = r.derived_from.is_not(None) & r.edition.in_(editions)
+    return r.derived_from.is_not(None) & r.edition.in_(editions)
+
+
+def replace_derived(connection: Connection, batch: Batch) -> Replaced:
+    """Before a ratings workbook's rows are written: compare its entries with the derived
+    ones of the editions it covers (the importer then records the differences as revisions
+    of the workbook's release and `clear_replaced` deletes the derived entries)."""
+    covered = _covered(batch)
+    rows = batch.rows.get("ratings")
+    if covered is None or not rows:
+        return Replaced(0, ())
+    r = _RATINGS.c
     derived = connection.execute(
         select(r.country_id, r.edition, *(r[c] for c in FIELDS)).where(covered)
     ).all()
@@ -101,8 +114,16 @@ def replace_derived(connection: Connection, batch: Batch) -> Replaced:
             )
         else:
             confirmed += 1
-    connection.execute(delete(_RATINGS).where(covered))
     return Replaced(confirmed, tuple(changes))
+
+
+def clear_replaced(connection: Connection, batch: Batch) -> None:
+    """Delete the derived entries of the editions a ratings workbook holds, once its import
+    is recorded (`fiw.store.vintages.record`, which lists the values it changes as `PR
+    rating`, `CL rating` and `Status` revisions): its own entries take their place."""
+    covered = _covered(batch)
+    if covered is not None:
+        connection.execute(delete(_RATINGS).where(covered))
 
 
 def derive_ratings(connection: Connection) -> Derived:
@@ -119,13 +140,13 @@ def derive_ratings(connection: Connection) -> Derived:
             a.source_file_id, a.source_sheet, a.source_row,
         ).where(a.edition > newest)
     ).all()  # fmt: skip
+    versioned = vintages.columns("ratings")
     existing = {
         (row.country_id, row.edition): row
         for row in connection.execute(
-            select(r.country_id, r.edition, r.kind, *(r[c] for c in FIELDS), r.derived_from)
-            .where(r.edition > newest)
+            select(r.country_id, r.edition, *(r[c] for c in versioned)).where(r.edition > newest)
         )
-    }  # fmt: skip
+    }
     added: list[dict[str, object]] = []
     changed: list[dict[str, object]] = []
     unchanged = 0
@@ -173,7 +194,49 @@ def derive_ratings(connection: Connection) -> Derived:
             ],
         )  # fmt: skip
     _order_editions(connection, sorted({int(str(row["edition"])) for row in added}))
+    _cover(connection, [*added, *changed])
+    _record(connection, changed, existing)
     return Derived(len(added), len(changed), unchanged)
+
+
+def _record(
+    connection: Connection, changed: list[dict[str, object]], existing: Mapping[Any, Any]
+) -> None:
+    """A revised scores workbook that changes derived entries: each changed value is a
+    revision of its release, so that `ds.as_of()` of the earlier one rebuilds them."""
+    by_file: dict[int, list[vintages.Change]] = {}
+    for row in changed:
+        key = (str(row["country_id"]), int(str(row["edition"])))
+        old = existing[key]
+        by_file.setdefault(int(str(row["source_file_id"])), []).extend(
+            vintages.Change("ratings", key[0], key[1], c, getattr(old, c), row[c])
+            for c in vintages.columns("ratings")
+            if getattr(old, c) != row.get(c)
+        )
+    for file_id, changes in by_file.items():
+        vintages.record_later(connection, file_id, changes)
+
+
+def _cover(connection: Connection, added: list[dict[str, object]]) -> None:
+    """The scores file a derived entry came from publishes it: record that its release holds
+    the edition's ratings (`release_editions`), so that `ds.as_of()` and `fiw diff` read the
+    derived values as that release had them and a ratings workbook's changes are revisions."""
+    held = _HELD.c
+    wanted = {(row["source_file_id"], row["edition"]) for row in added}
+    if not wanted:
+        return
+    known = {
+        (row.source_file_id, row.edition)
+        for row in connection.execute(
+            select(held.source_file_id, held.edition).where(held.table_name == "ratings")
+        )
+    }
+    new = sorted(wanted - known, key=lambda k: (str(k[0]), str(k[1])))
+    if new:
+        connection.execute(
+            insert(_HELD),
+            [{"source_file_id": f, "table_name": "ratings", "edition": e} for f, e in new],
+        )
 
 
 def _order_editions(connection: Connection, years: list[int]) -> None:

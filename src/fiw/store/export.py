@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
@@ -60,8 +60,18 @@ def _with_code_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
     return (*columns[:at], *CODE_FIELDS, *columns[at:])
 
 
-# What `fiw export` writes: the table's columns with the country codes after iso3
-EXPORT_COLUMNS = {table: _with_code_columns(columns) for table, columns in TABLES.items()}
+ALIASES_COLUMN = "aliases"
+"""The last column of an export: the names users added for the row's country (`fiw countries
+alias`), a JSON array of strings (a list in JSON exports); empty where none."""
+
+# What `fiw export` writes: the table's columns with the country codes after iso3, and the
+# users' aliases last
+EXPORT_COLUMNS = {
+    table: (*_with_code_columns(columns), ALIASES_COLUMN) for table, columns in TABLES.items()
+}
+# Columns an export carries beside the table's own: derived (codes) or optional (aliases,
+# which exports written before fiw carried them lack)
+_EXTRA_COLUMNS = frozenset((*CODE_FIELDS, ALIASES_COLUMN))
 EXPORT_SUFFIXES = (".csv", ".json", ".parquet")
 
 
@@ -73,7 +83,22 @@ def export_frame(
     frame = (
         dataset.scores(edition=edition) if table == "scores" else dataset.ratings(edition=edition)
     )
-    return with_codes(frame)
+    return with_aliases(with_codes(frame), dataset.names().aliases)
+
+
+def with_aliases(frame: pd.DataFrame, aliases: Mapping[str, str]) -> pd.DataFrame:
+    """The frame with the `aliases` column: each row's country's user-added names (`name →
+    country_id`, as `Resolver.aliases`), a JSON array sorted by name; missing where none."""
+    import pandas as pd
+
+    by_id: dict[str, list[str]] = {}
+    for name, cid in sorted(aliases.items()):
+        by_id.setdefault(cid, []).append(name)
+    cells = {cid: json.dumps(names, ensure_ascii=False) for cid, names in by_id.items()}
+    frame = frame.copy()
+    values = frame["country_id"].astype(object).map(cells).to_numpy()
+    frame[ALIASES_COLUMN] = pd.Series(values, index=frame.index, dtype="string")
+    return frame
 
 
 def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -100,11 +125,16 @@ def write_export(
     objects), parquet or xlsx (sheet `table`); codes are added where the frame lacks them."""
     if not set(CODE_FIELDS) <= set(frame.columns):
         frame = with_codes(frame)
+    if ALIASES_COLUMN not in frame.columns:
+        frame = with_aliases(frame, {})
     frame = frame[list(EXPORT_COLUMNS[table])]
     if fmt == "csv":
         data = frame.to_csv(index=False, lineterminator="\n").encode()
     elif fmt == "json":
         records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        for record in records:  # a list of names in JSON, not JSON text
+            if record[ALIASES_COLUMN] is not None:
+                record[ALIASES_COLUMN] = json.loads(record[ALIASES_COLUMN])
         data = (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode()
     elif fmt == "parquet":
         import io
@@ -174,7 +204,8 @@ def _header(path: Path) -> list[str]:
 
 def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
     """Which table a fiw export holds, by its header; None (or ImportFailed when strict)."""
-    header = [c for c in _header(path) if c not in CODE_FIELDS]  # codes are derived, not read
+    # codes are derived, not read; aliases are optional (older exports lack them)
+    header = [c for c in _header(path) if c not in _EXTRA_COLUMNS]
     for table, columns in TABLES.items():
         if tuple(header) == columns:
             return table  # type: ignore[return-value]
@@ -244,17 +275,40 @@ def _status(path: Path, where: str, value: object) -> str:
         return _choice(path, where, "status", value, STATUSES)
 
 
+def _aliases(path: Path, line: int, value: object) -> list[str]:
+    """The names of an export's `aliases` cell: a list (JSON exports) or JSON array text."""
+    if _blank(value):
+        return []
+    names: object = value
+    if isinstance(value, str):
+        try:
+            names = json.loads(value)
+        except ValueError:
+            names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ImportFailed(
+            path,
+            f"row {line}: {ALIASES_COLUMN} = {value!r}, expected a JSON array of names "
+            '(["Occupied Ukraine"]) or nothing',
+        )
+    return [" ".join(n.split()) for n in names]
+
+
 def read_export(path: Path, names: Resolver = PACKAGE) -> Batch:
     """A fiw export as a Batch: its countries are ids of the package mapping or added to the
     database (`names`); an id known to neither, written by a database where a user added it
-    (`fiw countries add`), is added again from the row's name, ISO3, kind and region."""
+    (`fiw countries add`), is added again from the row's name, ISO3, kind and region, and the
+    names users added (`aliases`) come as `user_aliases` rows."""
     table = detect_export(path)
     assert table is not None
     records = _records(path)
     countries: dict[str, Country] = {}
     added: dict[str, Row] = {}
+    aliases: dict[str, Row] = {}
     for line, record in enumerate(records, start=2):
         cid = _text(record["country_id"]) or ""
+        for name in _aliases(path, line, record.get(ALIASES_COLUMN)):
+            aliases.setdefault(name, {"name": name, "country_id": cid})
         if cid not in countries:
             try:
                 countries[cid] = names.find(cid)
@@ -282,6 +336,7 @@ def read_export(path: Path, names: Resolver = PACKAGE) -> Batch:
         rows={
             "countries": country_rows(countries.values()),
             **({"user_countries": list(added.values())} if added else {}),
+            **({"user_aliases": list(aliases.values())} if aliases else {}),
             "editions": editions,
             "assessments" if table == "scores" else "ratings": [p[0] for p in parsed],
         },

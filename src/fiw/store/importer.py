@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from fiw.errors import UnknownCountry
 from fiw.sources.all_data import read_all_data
 from fiw.sources.countries import PACKAGE, Resolver
 from fiw.sources.detect import detect_workbook
@@ -198,7 +199,7 @@ def import_files(
                 progress(f"writing {batch.path.name}", 0)
             url = (urls or {}).get(batch.path)
             try:
-                user_countries.add_countries(connection, batch.rows.pop("user_countries", []))
+                _add_users_names(connection, batch)
                 replaced = derived.replace_derived(connection, batch)
                 written[i] = write_batch(connection, batch, sha256, size, url)
                 written[i] = dataclasses.replace(written[i], derived=replaced.lines())
@@ -227,6 +228,21 @@ def import_files(
             bump_data_version(connection)  # running servers reload what they serve
     # in the order the files were given, pages last
     return [*(written[i] for i in range(len(batches))), *pages_reports]
+
+
+def _add_users_names(connection: Connection, batch: Batch) -> None:
+    """The countries and aliases an export brings that this database lacks (fiw countries
+    add / alias); a clash with what this database knows fails the import, naming the file."""
+    try:
+        user_countries.add_countries(connection, batch.rows.pop("user_countries", []))
+        user_countries.add_aliases(connection, batch.rows.pop("user_aliases", []))
+    except (user_countries.CountryRefused, UnknownCountry) as exc:
+        fix = getattr(exc, "fix", None)
+        raise ImportFailed(
+            batch.path,
+            f"a country or name it adds clashes with this database: {exc}"
+            + (f" ({fix})" if fix else ""),
+        ) from exc
 
 
 def _derive(connection: Connection, written: dict[int, ImportReport]) -> None:
@@ -285,6 +301,7 @@ def write_batch(
     counts: dict[str, TableCounts] = {}
     changes: list[str] = []
     vintage = record_vintage(connection, batch, file_id)  # revisions; drops vanished rows
+    derived.clear_replaced(connection, batch)  # a ratings workbook's own entries replace them
     for name in TABLE_KEYS:
         rows = batch.rows.get(name)
         if rows is None:

@@ -203,6 +203,27 @@ def add_countries(connection: Connection, rows: Iterable[Mapping[str, object]]) 
     return done
 
 
+def add_aliases(connection: Connection, rows: Iterable[Mapping[str, object]]) -> list[str]:
+    """Add the aliases an import brings (an export's `aliases`: name, country_id) that the
+    database lacks, inside the import's transaction; the names added. A name that already
+    maps to the same country is skipped; one that maps to another is refused
+    (CountryRefused), as by `fiw countries alias`."""
+    names = resolver_on(connection)
+    done: list[str] = []
+    for row in rows:
+        name, cid = " ".join(str(row["name"]).split()), str(row["country_id"])
+        if names.country(cid) is None:
+            raise UnknownCountry(cid, f"alias {name!r}: unknown country id {cid!r}", where=name)
+        _name_clash(names, name, cid)
+        if names.lookup(name) is not None:
+            continue  # the package, or this database, already knows it
+        new = AddedAlias(name, cid, datetime.now(UTC))
+        connection.execute(insert(_ALIASES).values(**vars(new)))
+        names = Resolver(names.extra.values(), {**names.aliases, name: cid})
+        done.append(name)
+    return done
+
+
 def add_alias(engine: Engine, name: str, cid: str) -> tuple[AddedAlias, bool]:
     """Map a name to a country id (package or added); returns the alias and whether it is
     new. CountryRefused if the name already maps to another country."""

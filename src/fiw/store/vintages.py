@@ -37,9 +37,9 @@ RELEASE_KINDS = ("all_data", "ratings", "export")
 WHOLE_EDITION_KINDS = ("all_data", "ratings")
 """Official workbooks hold whole editions: a row of one of their editions that a later
 workbook lacks is dropped (and reported, new = null). An export may hold a subset."""
-DERIVED = frozenset({"status_rule"})
-"""Columns fiw derives rather than reads: versioned so that a vintage rebuilds exactly,
-never listed as a revision."""
+DERIVED = frozenset({"status_rule", "derived_from"})
+"""Columns fiw derives rather than reads (a status rule; whether a ratings entry was derived
+from All_data): versioned so that a vintage rebuilds exactly, never listed as a revision."""
 # Identity columns of the indicator workbook that the tables keep under another name.
 _IDENTITY_HEADINGS = {"kind": "C/T", "region": "Region"}
 
@@ -264,6 +264,28 @@ def record(connection: Connection, batch: Batch, file_id: int) -> Recorded:
     if coverage:
         connection.execute(insert(held), coverage)
     return Recorded(len(changes), removed)
+
+
+def record_later(connection: Connection, file_id: int, changes: Sequence[Change]) -> None:
+    """Record values changed after a release's rows were merged (the ratings derived from a
+    scores workbook: `fiw.store.derived`) as revisions of that release's latest import."""
+    imports = Base.metadata.tables[ReleaseImport.__tablename__]
+    import_id = connection.execute(
+        select(func.max(imports.c.id)).where(imports.c.source_file_id == file_id)
+    ).scalar()
+    if import_id is None or not changes:
+        return
+    connection.execute(
+        insert(Base.metadata.tables[ValueRevision.__tablename__]),
+        [
+            {
+                "import_id": import_id, "table_name": c.table, "country_id": c.country_id,
+                "edition": c.edition, "field": c.field, "old": _encode(c.old),
+                "new": _encode(c.new),
+            }
+            for c in changes
+        ],
+    )  # fmt: skip
 
 
 def _stored(connection: Connection, table: str) -> tuple[Rows, dict[Key, str]]:

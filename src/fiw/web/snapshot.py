@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from fiw.analysis import previous_totals
 from fiw.errors import UnknownCountry
 from fiw.sources.codes import NO_CODES, all_codes
-from fiw.sources.countries import aliases, match_name, normalise_name, suggest
+from fiw.sources.countries import PACKAGE, Resolver, aliases, normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,6 +125,10 @@ class Snapshot:
 
     def __init__(self, store: Dataset) -> None:
         self.store = store
+        # names as `ds.country()` reads them: the package's and those users added to the
+        # database (`fiw countries add|alias`)
+        names_of = getattr(store, "names", None)
+        self.names: Resolver = names_of() if names_of is not None else PACKAGE
         self.frames = Frames(store.scores(), store.ratings())
         scores = _records(self.frames.scores())
         editions = _records(store.editions())
@@ -202,36 +206,43 @@ class Snapshot:
 
     def country(self, key: str, loose: bool = False) -> CountryInfo:
         """By id ("kazakhstan"), ISO3 ("KAZ"), or any name or spelling of the committed
-        mapping (`fiw.sources.countries.match_name`: "ivory-coast", "Turkiye"; `loose` adds
-        country_converter's patterns); UnknownName (a `fiw.errors.NotFoundError`, with the
-        closest names as suggestions) if none. Addresses are not loose: a misspelt one gets
-        "did you mean" rather than a silent guess."""
+        mapping or of the database's added countries and aliases (`self.names.match`:
+        "ivory-coast", "Turkiye", a `fiw countries alias`; `loose` adds country_converter's
+        patterns); UnknownName (a `fiw.errors.NotFoundError`, with the closest names as
+        suggestions) if none. Addresses are not loose: a misspelt one gets "did you mean"
+        rather than a silent guess."""
         found = self.countries.get(key) or self._by_iso3.get(key.upper())
         if found is not None:
             return found
-        named = match_name(key, loose)
+        named = self.names.match(key, loose)
         if named is not None and named.id in self.countries:
             return self.countries[named.id]
         if named is not None:
             raise UnknownCountry(key, f"{named.name} has no ratings or scores in this database")
-        close = suggest(key, self.countries)
+        close = self.names.suggest(key, self.countries)
         raise UnknownName(key, [self.countries[cid] for cid in close])
 
     def matching(self, text: str) -> set[str]:
-        """Ids of the countries whose names or variants contain `text` (accents, case and
-        quotes aside: "Côte", "cote"), whose ISO3 code it is, or that it names ("Ivory
-        Coast", "Turkiye")."""
+        """Ids of the countries whose names or variants (the package's and those users
+        added) contain `text` (accents, case and quotes aside: "Côte", "cote"), whose ISO3
+        code it is, or that it names ("Ivory Coast", "Turkiye")."""
         needle = normalise_name(text)
+        added: dict[str, list[str]] = {}
+        for name, cid in self.names.aliases.items():
+            added.setdefault(cid, []).append(name)
         keys = self.memo(
             ("name-keys", ""),
             lambda: {
-                cid: tuple(normalise_name(n) for n in (c.name, *aliases().get(cid, ())))
+                cid: tuple(
+                    normalise_name(n)
+                    for n in (c.name, *aliases().get(cid, ()), *added.get(cid, ()))
+                )
                 for cid, c in self.countries.items()
             },
         )
         found = {cid for cid, names in keys.items() if any(needle in n for n in names)}
         found |= {cid for cid, c in self.countries.items() if (c.iso3 or "").lower() == needle}
-        named = match_name(text)
+        named = self.names.match(text)
         if named is not None and named.id in self.countries:
             found.add(named.id)
         return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -356,9 +357,12 @@ def _ratings_chart(name: str, ratings: list[RatingEntry]) -> Markup:
 def _redirect(
     request: Request, country: CountryInfo, edition: int | str, keep_query: bool = False
 ) -> Response:
+    """308 to the canonical address of a country's edition; `keep_query` keeps the query
+    string but `edition` (which the address now holds): `release` and `hl` go along."""
     path = request.url.path
     suffix = next((s for s in (".json", ".csv") if path.endswith(s)), "")
-    query = f"?{request.url.query}" if keep_query and request.url.query else ""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "edition"]
+    query = f"?{urlencode(kept)}" if keep_query and kept else ""
     return RedirectResponse(f"/country/{country.id}/{edition}{suffix}{query}", status_code=308)
 
 
@@ -415,17 +419,21 @@ async def country_edition(
 
 
 @page(router, "/country/{key}", csv=True)
-async def country_latest(request: Request, key: str, edition: int | None = None) -> Response:
-    """A country's latest edition (or `?edition=`, as the edition selector sends it)."""
+async def country_latest(
+    request: Request, key: str, edition: int | None = None, release: str | None = None
+) -> Response:
+    """A country's latest edition (or `?edition=`, as the edition selector sends it); with
+    `?release=`, the latest edition that release had, the release kept in the address."""
     country = find_country(request, key)
     if edition is not None:
-        return _redirect(request, country, edition)
-    editions = rated_editions(snapshot(request), country)
-    rows = snapshot(request).by_country.get(country.id)
+        return _redirect(request, country, edition, keep_query=True)
+    snap, _ = release_snapshot(request, release)  # UnknownRelease (404) when none matches
+    editions = rated_editions(snap, country)
+    rows = snap.by_country.get(country.id)
     latest = rows[-1]["edition"] if rows else (editions[-1] if editions else None)
     if latest is None:
         raise NotFound(f"{country.name} has no rated edition", "key")
-    return _redirect(request, country, latest)
+    return _redirect(request, country, latest, keep_query=True)
 
 
 @dataclass(frozen=True)
@@ -465,9 +473,10 @@ async def api_country(request: Request, key: str, release: str | None = None) ->
     responses=ERRORS,
     tags=["countries"],
 )
-async def api_country_history(request: Request, key: str) -> Response:
-    """Every edition with scores and every published rating since the 1973 edition."""
-    snap = snapshot(request)
+async def api_country_history(request: Request, key: str, release: str | None = None) -> Response:
+    """Every edition with scores and every published rating since the 1973 edition;
+    `release` (a sha256 prefix or id) as that imported release had them."""
+    snap, _ = release_snapshot(request, release)
     country = find_country(request, key)
     return json_response(
         CountryHistoryBody(
