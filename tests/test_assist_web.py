@@ -73,6 +73,36 @@ def test_api_suggest_reads_one_narrative(served: tuple[httpx.Client, Slice]) -> 
     assert row["suspicion"] == pytest.approx(1 - row["probabilities"][item.score], abs=1e-3)
 
 
+def test_api_suggestion_is_the_library_type_as_its_spec_says(
+    served: tuple[httpx.Client, Slice],
+) -> None:
+    """One type: the API answers `fiw.assist.Suggestion` serialised (the CLI's `--json`), and
+    the OpenAPI spec names that type's fields, no more (`previous` stays out)."""
+    from fiw.assist import load, suggest_text
+
+    client, data = served
+    item = parse_file(data.pages / "2023" / "kazakhstan.txt").indicator("B3")
+    text = " ".join(item.paragraphs)
+    response = client.post(
+        "/api/v1/assist/suggest", json={"indicator": "B3", "text": text, "score": item.score}
+    )
+    assert response.status_code == 200, response.text
+    row = response.json()
+    expected = suggest_text(load(data.model_path), "B3", text, score=item.score)
+    assert row == expected.to_json()
+    assert "previous" not in row and all(p == round(p, 4) for p in row["probabilities"])
+    spec = client.get("/api/openapi.json").json()
+    schema = spec["components"]["schemas"]["Suggestion"]
+    assert list(schema["properties"]) == list(row)
+    assert all(field.get("description") for name, field in schema["properties"].items()
+               if name not in ("country_id", "country", "edition"))  # fmt: skip
+    for path in ("/api/v1/assist/suggest", "/api/v1/assist/check"):
+        operations = spec["paths"][path]
+        (operation,) = operations.values()
+        ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert "Suggestion" in str(ok)
+
+
 def test_api_suggest_rejects_an_unknown_indicator(served: tuple[httpx.Client, Slice]) -> None:
     client, _ = served
     response = client.post("/api/v1/assist/suggest", json={"indicator": "Z9", "text": "x"})

@@ -160,6 +160,8 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
         "fiw/store/migrations/env.py",
         "fiw/store/migrations/script.py.mako",
         "fiw/sources/data/countries.csv",
+        "fiw/sources/data/codes.csv",
+        "fiw/store/data/long-export.schema.json",
     )
     for name in packaged:
         assert name in names, f"the wheel lacks {name}"
@@ -227,6 +229,8 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
     listed = _run([venv / "bin" / "fiw", "countries", "--json"], env=env, cwd=tmp_path).stdout
     countries = {c["id"]: c for c in json.loads(listed)["countries"]}
     assert (countries["kazakhstan"]["iso2"], countries["kazakhstan"]["cow"]) == ("KZ", 705)
+    schema = _run([venv / "bin" / "fiw", "export", "--schema", "long"], env=env, cwd=tmp_path)
+    assert json.loads(schema.stdout)["title"] == "fiw long table row"
 
     after = _run([venv / "bin" / "fiw", "--version"], env=env, cwd=tmp_path).stdout
     for workbook in sorted((shared / "data" / "fiw").glob("*.xlsx")):

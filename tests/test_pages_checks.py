@@ -148,7 +148,9 @@ def test_every_corpus_page_uses_a_known_wording_of_its_edition() -> None:
     ("new", "says"),
     [
         ("93 100 Not Free", "cannot go with a total of 93"),
-        ("101 100 Not Free", "outside the range"),
+        ("101 100 Not Free", "outside the range of a total score (-4 to 100)"),
+        ("-5 100 Not Free", "outside the range of a total score (-4 to 100)"),
+        ("-4 100 Free", "cannot go with a total of -4"),
     ],
 )
 def test_last_year_figures_that_cannot_be_are_problems(new: str, says: str) -> None:

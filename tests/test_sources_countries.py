@@ -11,9 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fiw.methodology import Status
 from fiw.settings import Settings
 from fiw.sources.all_data import read_all_data
 from fiw.sources.countries import (
+    Country,
+    Resolver,
     UnknownCountry,
     UnmappedNames,
     all_countries,
@@ -70,7 +73,78 @@ def test_unmapped_names_lists_every_one_of_them() -> None:
     with pytest.raises(UnmappedNames) as caught:
         map_names(["Kenya", "Atlantis", "Freedonia", "Atlantis"])
     assert caught.value.names == ("Atlantis", "Freedonia")
-    assert "'Atlantis', 'Freedonia'" in str(caught.value) and "names.csv" in str(caught.value)
+    message = str(caught.value)
+    assert "'Atlantis', 'Freedonia'" in message and "names.csv" not in message
+    assert "fiw countries add --id atlantis" in message and "fiw countries alias" in message
+
+
+def test_unmapped_names_suggest_close_matches() -> None:
+    with pytest.raises(UnmappedNames) as caught:
+        map_names(["Kazakhztan", "Republic of Kenya-land"])
+    assert caught.value.suggestions["Kazakhztan"][0] == "kazakhstan"
+    assert "(close: kazakhstan" in str(caught.value)
+
+
+# Other datasets' spellings (World Bank, V-Dem, Polity, UN): one alias table (names.csv)
+@pytest.mark.parametrize(
+    ("name", "cid"),
+    [
+        ("Pakistan Kashmir", "pakistani-kashmir"),
+        ("Ivory Coast", "cote-divoire"),
+        ("Türkiye", "turkey"),
+        ("Burma", "myanmar"),
+        ("Congo, Dem. Rep.", "congo-kinshasa"),
+        ("Congo, Rep.", "congo-brazzaville"),
+        ("Korea, Rep.", "south-korea"),
+        ("Korea, Dem. People's Rep.", "north-korea"),
+        ("Egypt, Arab Rep.", "egypt"),
+        ("Iran, Islamic Rep.", "iran"),
+        ("Russian Federation", "russia"),
+        ("Viet Nam", "vietnam"),
+        ("Lao PDR", "laos"),
+        ("Czech Republic", "czech-republic"),
+        ("Czechia", "czech-republic"),
+        ("Gambia, The", "the-gambia"),
+        ("Venezuela, RB", "venezuela"),
+        ("Hong Kong SAR, China", "hong-kong"),
+    ],
+)
+def test_other_datasets_spellings_map_exactly(name: str, cid: str) -> None:
+    assert map_names([name])[name].id == cid
+
+
+def test_an_added_country_and_alias_resolve_beside_the_package() -> None:
+    new = Country(
+        "russian-occupied-territories-of-ukraine", "Russian-Occupied Territories of Ukraine", None
+    )
+    names = Resolver([new], {"Occupied Ukraine": new.id, "Kazakh Republic": "kazakhstan"})
+    mapped = names.map_names(
+        ["Russian-Occupied Territories of Ukraine", "Occupied Ukraine", "Kazakh Republic", "Kenya"]
+    )
+    assert {n: c.id for n, c in mapped.items()} == {
+        "Russian-Occupied Territories of Ukraine": new.id,
+        "Occupied Ukraine": new.id,
+        "Kazakh Republic": "kazakhstan",
+        "Kenya": "kenya",
+    }
+    assert names.find(new.id) == new and names.match("occupied ukraine") == new
+    with pytest.raises(UnmappedNames):
+        map_names(["Russian-Occupied Territories of Ukraine"])  # the package alone
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Partially Free", "Partly Free"),
+        ("PF", "Partly Free"),
+        ("partly free", "Partly Free"),
+        ("NF", "Not Free"),
+        ("not-free", "Not Free"),
+        ("F", "Free"),
+    ],
+)
+def test_status_spellings_of_other_datasets_are_read(text: str, status: str) -> None:
+    assert Status.parse(text).value == status
 
 
 def test_each_sheet_row_is_one_entity_per_edition(ratings: RatingsWorkbook) -> None:

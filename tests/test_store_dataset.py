@@ -56,9 +56,10 @@ def test_ratings_columns_and_editions(imported_url: str) -> None:
     ratings = fiw.open(imported_url).ratings()
     assert list(ratings.columns) == [
         "country_id", "iso3", "name", "kind", "year", "edition_label", "order", "period",
-        "pr_rating", "cl_rating", "status", "raw", "status_rule",
+        "pr_rating", "cl_rating", "status", "raw", "status_rule", "derived_from",
     ]  # fmt: skip
     assert len(ratings) == 9757
+    assert ratings["derived_from"].isna().all()  # every entry is the ratings workbook's own
     assert str(ratings["year"].dtype) == "int64" and str(ratings["order"].dtype) == "Int64"
     assert ratings["order"].min() == 1 and ratings["order"].max() == 51
     first = ratings[ratings["order"] == 1]

@@ -161,7 +161,7 @@ def test_unmapped_country_names_fail_listing_every_one_and_change_nothing(
         import_files(engine, [folder])
     message = str(caught.value)
     assert "'Freedonia'" in message and "'Utopia'" in message
-    assert "2024-territory.txt" in message and "names.csv" in message
+    assert "2024-territory.txt" in message and "fiw countries add" in message
     assert (_count(engine, SourceFile), _count(engine, Report)) == (files, reports)
 
 

@@ -3,11 +3,18 @@ the code derives them (style.md §14), and the store checks rows against the sam
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import inspect
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
+import fiw
+from fiw.assist.suggestion import Suggestion
 from fiw.methodology import (
     AGGREGATE_MAX,
     AGGREGATE_RANGE,
@@ -87,3 +94,61 @@ def test_the_store_hands_out_the_vocabularys_columns() -> None:
 def test_a_subcategory_maximum_is_its_indicators_maxima_added(code: str) -> None:
     indicators = [i for i in load_index("fiw").indicators if i.category == code]
     assert SUBCATEGORY_MAX[code] == sum(i.max for i in indicators)
+
+
+# --- one type per concept: the web app does not mirror a library type in pydantic -------------
+
+
+def _fields(kind: type) -> frozenset[str] | None:
+    """The field names of a dataclass or pydantic model, None for any other class."""
+    if dataclasses.is_dataclass(kind):
+        return frozenset(f.name for f in dataclasses.fields(kind))
+    if issubclass(kind, BaseModel) and kind is not BaseModel:
+        return frozenset(kind.model_fields)
+    return None
+
+
+def _types() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(the web app's pydantic models, the library's dataclasses and models) by name."""
+    web: dict[str, frozenset[str]] = {}
+    library: dict[str, frozenset[str]] = {}
+    for info in pkgutil.walk_packages(fiw.__path__, "fiw."):
+        if ".migrations" in info.name or info.name.startswith("fiw.cli"):
+            continue
+        module = importlib.import_module(info.name)
+        for kind in vars(module).values():
+            if not inspect.isclass(kind) or kind.__module__ != info.name:
+                continue
+            fields = _fields(kind)
+            name = f"{info.name}.{kind.__qualname__}"
+            if info.name.startswith("fiw.web") and issubclass(kind, BaseModel):
+                web[name] = fields or frozenset()
+            elif not info.name.startswith("fiw.web") and fields is not None:
+                library[name] = fields
+    return web, library
+
+
+def _mirrors(
+    web: dict[str, frozenset[str]], library: dict[str, frozenset[str]]
+) -> list[tuple[str, str]]:
+    """Web models holding the same fields as a library type (three or more, one within the
+    other): a copy to serialise the library type instead of."""
+    return [
+        (w, lib)
+        for w, mine in web.items()
+        for lib, theirs in library.items()
+        if min(len(mine), len(theirs)) >= 3 and (mine <= theirs or theirs <= mine)
+    ]
+
+
+def test_no_pydantic_model_of_the_web_app_mirrors_a_library_type() -> None:
+    web, library = _types()
+    assert web, "the web app's request bodies and forms are pydantic models"
+    assert _mirrors(web, library) == [], "serialise the library type itself (fiw.analysis.shape)"
+
+
+def test_the_mirror_check_finds_a_copy() -> None:
+    suggestion = frozenset(f.name for f in dataclasses.fields(Suggestion))
+    copy = {"fiw.web.views.x.SuggestionOut": suggestion - {"previous"}}
+    found = _mirrors(copy, {"fiw.assist.suggestion.Suggestion": suggestion})
+    assert found == [("fiw.web.views.x.SuggestionOut", "fiw.assist.suggestion.Suggestion")]

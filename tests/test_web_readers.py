@@ -9,6 +9,7 @@ import re
 from collections import Counter
 
 import httpx
+import pytest
 
 from tests.reports_data import reports_url
 from tests.test_web import INDICATORS, ratings_of, workbook_rows
@@ -71,6 +72,45 @@ def test_country_page_of_1999_has_ratings_status_and_period(client: httpx.Client
     pr, cl, status = official_1999("Kazakhstan")
     assert got == {"PR rating": str(pr), "CL rating": str(cl), "Status": status}
     assert client.get("/country/kazakhstan/1983").status_code == 404  # no 1983 edition
+
+
+def _links_and_ids(html: str) -> tuple[list[str], set[str]]:
+    return re.findall(r'href="([^"]*)"', html), set(re.findall(r'\sid="([^"]+)"', html))
+
+
+@pytest.mark.parametrize("path", ["/country/kazakhstan/1999", "/country/kazakhstan/2023"])
+def test_every_edition_the_country_was_rated_links_to_its_page(
+    client: httpx.Client, path: str
+) -> None:
+    """Issue 12: the ratings table and the heat map link each edition's page (the one shown
+    marked as current); no anchor points at a section the page does not have, as the heat
+    map's indicators did on pages of editions without scores."""
+    page = client.get(path + ".json").json()
+    html = client.get(path).text
+    links, ids = _links_and_ids(html)
+    rated = page["editions"]
+    assert rated[0] == 1992 and rated[-1] == 2024
+    for year in rated:
+        assert f"/country/kazakhstan/{year}" in links, year
+    assert f'<a href="{path}" aria-current="page">' in html
+    broken = [link for link in links if link.startswith("#") and link[1:] not in ids]
+    assert broken == []
+    for link in {link for link in links if link.startswith("/country/kazakhstan/")}:
+        target, _, fragment = link.partition("#")
+        response = client.get(target)
+        assert response.status_code == 200, link
+        if fragment:
+            assert f'id="{fragment}"' in response.text, link
+
+
+def test_a_ratings_only_page_shows_the_edition_before(client: httpx.Client) -> None:
+    html = client.get("/country/kazakhstan/1999").text
+    before = next(r for r in ratings_of("Kazakhstan") if r.edition.label == "1997-98")
+    label = r'Edition before \(<a href="/country/kazakhstan/1998">1997-98</a>\)</dt>'
+    shown = re.search(label + r"<dd>PR <strong>(\d)</strong>, CL <strong>(\d)</strong>", html)
+    assert shown is not None
+    assert (int(shown[1]), int(shown[2])) == (before.pr_rating, before.cl_rating)
+    assert "Indicator scores start with the 2013 edition" in html
 
 
 def test_country_page_says_what_the_edition_covers_and_cites_it(client: httpx.Client) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages import parse_page
@@ -347,3 +347,77 @@ def test_publishing_an_edition_whose_drafts_are_all_approved_completes_it(store:
     assert sorted(done["published"]) == sorted(d["country_id"] for d in opened["created"])
     assert wb.progress(admin, later)["completed"] is True
     assert Dataset(wb.engine).scores(edition=later, country="iceland").shape[0] == 1
+
+
+def test_a_save_is_one_read_and_one_write_and_every_revision_stays(store: Store) -> None:
+    """A save reads the draft once and writes once (PostgreSQL: move and append in one
+    statement; SQLite: both in one transaction), and the history keeps every revision."""
+    wb, admin = store.workbench, store.actor("admin")
+    statements: list[str] = []
+
+    def record(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()[:1]).upper())
+
+    before = wb.draft(admin, "peru", EDITION)
+    event.listen(wb.engine, "before_cursor_execute", record)
+    try:
+        saved = wb.save(admin, "peru", EDITION, before["revision"], Edit(narratives={"C1": "x"}))
+    finally:
+        event.remove(wb.engine, "before_cursor_execute", record)
+    postgres = wb.engine.dialect.name == "postgresql"
+    assert statements == (["SELECT", "WITH"] if postgres else ["SELECT", "UPDATE", "INSERT"])
+    assert saved["revision"] == before["revision"] + 1 and saved["authors"] == ["admin"]
+    history = wb.revisions(admin, "peru", EDITION)
+    assert [r["revision"] for r in history] == list(range(1, saved["revision"] + 1))
+    assert history[-1]["changed"] == ["narratives.C1"] and history[-1]["author"] == "admin"
+    assert wb.draft(admin, "peru", EDITION) == saved
+
+
+def test_an_active_session_is_seen_again_so_it_does_not_idle_out(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from fiw.workbench.accounts import aware
+    from fiw.workbench.sessions import SESSIONS, _digest
+
+    wb = store.workbench
+    opened = wb.login("rita", "correct horse battery", "10.0.0.7", None)
+    earlier = datetime.now(UTC) - timedelta(minutes=5)
+    with wb.engine.begin() as connection:
+        connection.execute(
+            update(SESSIONS).where(SESSIONS.c.id == _digest(opened.token)).values(seen_at=earlier)
+        )
+    assert wb.session(opened.token).actor.name == "rita"
+    with wb.engine.connect() as connection:
+        seen = connection.execute(
+            select(SESSIONS.c.seen_at).where(SESSIONS.c.id == _digest(opened.token))
+        ).scalar_one()
+    assert aware(seen) > earlier + timedelta(minutes=4)  # written, and committed
+
+
+def test_a_draft_submitted_between_a_saves_read_and_write_takes_no_edit(store: Store) -> None:
+    """PostgreSQL reads the draft, then writes in a statement of its own: a submit that
+    lands in between makes the write find nothing to move, and the save answers the state."""
+    wb, admin = store.workbench, store.actor("admin")
+    if wb.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads and writes a save in one transaction")
+    before = wb.draft(admin, "uruguay", EDITION)
+    submitted: list[str] = []
+
+    def submit_first(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("WITH") and not submitted:
+            submitted.append(wb.transition(admin, "uruguay", EDITION, "submit")["state"])
+
+    event.listen(wb.engine, "before_cursor_execute", submit_first)
+    try:
+        with pytest.raises(StateError):
+            wb.save(admin, "uruguay", EDITION, before["revision"], Edit(overview="Too late."))
+    finally:
+        event.remove(wb.engine, "before_cursor_execute", submit_first)
+    assert submitted == ["submitted"]
+    after = wb.draft(admin, "uruguay", EDITION)
+    assert after["state"] == "submitted" and after["revision"] == before["revision"]
+    assert after["overview"] == before["overview"]
+    history = wb.revisions(admin, "uruguay", EDITION)
+    assert [r["revision"] for r in history] == list(range(1, before["revision"] + 1))

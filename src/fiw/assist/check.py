@@ -12,7 +12,8 @@ from pathlib import Path
 
 from fiw.assist.corpus import Cell, Previous, load_corpus, report_cells
 from fiw.assist.errors import AssistError, NoReports
-from fiw.assist.model import AssistModel, Suggestion
+from fiw.assist.model import AssistModel
+from fiw.assist.suggestion import Suggestion
 from fiw.assist.text import answer_free
 from fiw.errors import ParameterError
 from fiw.methodology.vocabulary import INDICATOR_MAX, INDICATOR_MIN, INDICATORS

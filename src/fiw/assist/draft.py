@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 
 from fiw.assist.corpus import Cell, Previous, report_cells
-from fiw.assist.model import AssistModel, Suggestion
+from fiw.assist.model import AssistModel
+from fiw.assist.suggestion import Suggestion
 from fiw.assist.text import answer_free
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages.model import Report

@@ -21,6 +21,7 @@ from fiw.assist.change import DIRECTIONS, ChangeModel, diffs
 from fiw.assist.corpus import Cell, Corpus
 from fiw.assist.errors import NotEnoughData, TrainedOnEdition
 from fiw.assist.level import SCORES, LevelModel, Matrix
+from fiw.assist.suggestion import Suggestion
 from fiw.assist.text import TextDiff
 
 FORMAT = 2
@@ -46,38 +47,6 @@ class TrainingInfo:
     digest: str
     trained_at: str
     skipped_territories: int
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """The assistant's reading of one cell (the JSON shape of `fiw assist check --json`)."""
-
-    country_id: str
-    country: str
-    edition: int
-    indicator: str
-    score: int | None
-    suggested: int
-    probabilities: tuple[float, ...]
-    direction: str
-    suspicion: float | None
-    sentences: tuple[str, ...]
-    previous: int | None = None
-
-    def to_json(self) -> dict[str, object]:
-        """The fields the issue and docs name, in their order (no `previous`)."""
-        return {
-            "country_id": self.country_id,
-            "country": self.country,
-            "edition": self.edition,
-            "indicator": self.indicator,
-            "score": self.score,
-            "suggested": self.suggested,
-            "probabilities": [round(p, 4) for p in self.probabilities],
-            "direction": self.direction,
-            "suspicion": None if self.suspicion is None else round(self.suspicion, 4),
-            "sentences": list(self.sentences),
-        }
 
 
 def digest(cells: Sequence[Cell]) -> str:

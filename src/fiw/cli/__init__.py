@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from fiw.cli import analysis, assist, methodology, pages, sources, store, web, workbench
+from fiw.cli import analysis, assist, methodology, pages, releases, sources, store, web, workbench
 from fiw.cli.common import FiwGroup
 from fiw.cli.docs import docs_app
 from fiw.cli.version import version_callback
@@ -47,8 +47,10 @@ app.command("render")(pages.render_command)
 app.command("serve")(web.serve_command)
 app.add_typer(store.db_app, name="db")
 app.command("import")(store.import_command)
-app.command("countries")(store.countries_command)
+app.add_typer(store.countries_app, name="countries")
 app.command("export")(store.export_command)
+app.command("releases")(releases.releases_command)
+app.command("diff")(releases.diff_command)
 app.command("changes")(analysis.changes_command)
 app.command("trends")(analysis.trends_command)
 app.command("rating-changes")(analysis.rating_changes_command)

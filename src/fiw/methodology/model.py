@@ -24,12 +24,24 @@ class Status(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Status:
-        """Read a status from its name or abbreviation, any case ("NF", "not free")."""
-        key = " ".join(text.strip().split()).lower()
+        """Read a status from its name, abbreviation or a spelling other datasets use, any
+        case ("NF", "not free", "Partially Free", "not-free"): the one table of them is
+        STATUS_SPELLINGS."""
+        key = " ".join(text.replace("-", " ").replace("_", " ").split()).lower()
         for status in cls:
             if key in (status.value.lower(), status.short.lower()):
                 return status
+        found = STATUS_SPELLINGS.get(key)
+        if found is not None:
+            return cls(found)
         raise ValueError(f"unknown status {text!r}: expected Free, Partly Free or Not Free")
+
+
+STATUS_SPELLINGS: dict[str, str] = {
+    "partially free": "Partly Free",
+}
+"""Spellings of a status in other datasets (lowercase, single spaces, no hyphens), beside
+the names and abbreviations Freedom House uses (Free/F, Partly Free/PF, Not Free/NF)."""
 
 
 class _Frozen(BaseModel):

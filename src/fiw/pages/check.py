@@ -17,6 +17,7 @@ from fiw.methodology import (
     INDICATOR_MAX,
     INDICATOR_MIN,
     TOTAL_MAX,
+    TOTAL_RANGE,
     ScoreError,
     Status,
     load_index,
@@ -94,7 +95,7 @@ def _last_year(report: Report, at: Callable[..., tuple[int, ...]]) -> list[Probl
         problems.append(
             Problem(
                 f"last year's score {last.total} is outside the range of a total score "
-                f"(at most {TOTAL_MAX})",
+                f"({TOTAL_RANGE[0]} to {TOTAL_RANGE[1]})",
                 at("last_year"),
             )
         )

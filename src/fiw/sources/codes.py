@@ -1,25 +1,30 @@
 """Country codes beside the slug and ISO3, for joining fiw's data with other datasets.
 
-ISO 3166-1 alpha-2 and numeric come from pycountry (ISO 3166-3 for former states: USSR `SU`
-810, Czechoslovakia `CS` 200 …); UN M49, Correlates of War (COW) and Gleditsch–Ward (GW)
-state numbers from countrycode, the Python port of the R package political scientists use
-for exactly this. Entities with an ISO3 are looked up by it; historical states and Kosovo by
-their name in countrycode's list. `data/codes.csv` corrects the libraries where they are
-wrong or silent and records, with a reason, each code an entity legitimately lacks.
-Territories without an ISO code of their own get no codes at all: never their sovereign's.
-docs/sources.md has the table and the reasons.
+One country library, country_converter (coco, already fiw's reader of common country names),
+supplies by ISO3 the ISO 3166-1 alpha-2 and numeric codes, UN M49 and the Gleditsch–Ward (GW)
+state number, also for the USSR; pycountry's ISO 3166-3 gives the alpha-2 and numeric codes of
+the other former states coco does not list (Czechoslovakia `CS` 200, East Germany `DD` 278 …).
+coco has no Correlates of War (COW) column: GW's numbering is COW's (Gleditsch and Ward built
+their list on it), so an entity's COW number is its GW number except where the two lists
+differ, which `data/codes.csv` records one by one (Germany 255, Serbia 345, Yemen 679, four
+Pacific microstates). codes.csv also corrects the libraries where they are wrong or silent
+(historical states, Vietnam's and Yemen's GW) and records, with a reason, each code an entity
+legitimately lacks. Territories without an ISO code of their own get no codes at all: never
+their sovereign's. docs/sources.md has the table and the reasons.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import re
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pycountry
-from countrycode import countrycode  # type: ignore[import-untyped]
 
 from fiw.sources.countries import Country, all_countries, find_country
 
@@ -30,8 +35,9 @@ __all__ = [
 
 CODE_FIELDS = ("iso2", "iso_numeric", "un_m49", "cow", "gw")
 NUMERIC_CODES = CODE_FIELDS[1:]  # integers (nullable in frames)
-# countrycode's column for each code it supplies
-_CODELIST = {"un_m49": "un", "cow": "cown", "gw": "gwn"}
+# country_converter's column for each code it supplies (COW: see the module docstring)
+ISO2 = re.compile(r"[A-Z]{2}")
+_COCO = {"iso2": "ISO2", "iso_numeric": "ISOnumeric", "un_m49": "UNcode", "gw": "GWcode"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class _Override:
 
 @cache
 def _overrides() -> dict[str, dict[str, _Override]]:
-    """codes.csv: per id, `codelist` (its name in countrycode) or a code field → value."""
+    """codes.csv: per id, a code field → its value (or none, with the reason)."""
     text = resources.files("fiw.sources").joinpath("data", "codes.csv").read_text("utf-8")
     table: dict[str, dict[str, _Override]] = {}
     known = {c.id for c in all_countries()}
@@ -67,35 +73,74 @@ def _overrides() -> dict[str, dict[str, _Override]]:
         cid, field = row["id"], row["field"]
         if cid not in known:
             raise ValueError(f"codes.csv, line {line}: id {cid!r} is not in countries.csv")
-        if field not in (*CODE_FIELDS, "codelist"):
+        if field not in CODE_FIELDS:
             raise ValueError(f"codes.csv, line {line}: field {field!r} is not one of {CODE_FIELDS}")
         if field in table.get(cid, {}):
             raise ValueError(f"codes.csv, line {line}: {cid} {field} is given twice")
-        if not row["value"] and not row["note"]:
-            raise ValueError(f"codes.csv, line {line}: a missing code needs its reason in `note`")
+        if not row["note"]:
+            raise ValueError(f"codes.csv, line {line}: {cid} {field} needs its reason in `note`")
         table.setdefault(cid, {})[field] = _Override(row["value"] or None, row["note"])
     return table
 
 
-def _iso(country: Country) -> tuple[str | None, int | None]:
-    """ISO alpha-2 and numeric from the ISO3 (3166-1, else 3166-3 for former states)."""
+@cache
+def _coco() -> Any:  # country_converter ships no types
+    """country_converter over its own table, former states (the USSR) included. Its reader
+    turns Namibia's ISO2 "NA" into a missing value under pandas 3, so the table is read here
+    with only empty cells missing (as `fiw.sources.countries` does for names)."""
+    import country_converter
+    import pandas as pd
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)  # no "not found" warnings
+    table = pd.read_csv(
+        country_converter.country_converter.COUNTRY_DATA_FILE,
+        sep="\t", dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8",
+    )  # fmt: skip
+    # coco compiles each ISO2 cell as a pattern: its former entries without one (Channel
+    # Islands, Tanganyika, Zanzibar) cannot load, and fiw rates none of them
+    table = table.dropna(subset=["ISO2"])
+    return country_converter.CountryConverter(country_data=table, include_obsolete=True)
+
+
+def _library() -> dict[str, dict[str, str | int | None]]:
+    """coco's codes per ISO3 it lists. An ISO2 cell that is a pattern (Greece's `^GR$|^EL$`)
+    is read through coco's own conversion, which strips the pattern to the code."""
+    converter = _coco()
+    table: dict[str, dict[str, str | int | None]] = {}
+    for field, column in _COCO.items():
+        pairs = converter.get_correspondence_dict("ISO3", column, replace_numeric=False)
+        for iso3, (value, *_) in pairs.items():
+            if not isinstance(value, str):  # a missing cell (NaN)
+                code: str | int | None = None
+            elif field != "iso2":
+                code = int(value)
+            elif ISO2.fullmatch(value):
+                code = value
+            else:
+                code = str(converter.convert(iso3, src="ISO3", to="ISO2"))
+            table.setdefault(iso3, {})[field] = code
+    return table
+
+
+def _historic_iso(country: Country) -> tuple[str | None, int | None]:
+    """ISO 3166-3 alpha-2 and numeric of a former state coco does not list."""
     if country.iso3 is None:
         return None, None
-    entry = pycountry.countries.get(alpha_3=country.iso3) or pycountry.historic_countries.get(
-        alpha_3=country.iso3
-    )
+    entry = pycountry.historic_countries.get(alpha_3=country.iso3)
     if entry is None:
         return None, None
     numeric = getattr(entry, "numeric", None)
     return entry.alpha_2, int(numeric) if numeric else None
 
 
-def _number(fixed: dict[str, _Override], field: str, library: int | None) -> int | None:
-    """The library's number unless codes.csv fixes it (to a number or to none)."""
+def _field(fixed: dict[str, _Override], field: str, library: str | int | None) -> str | int | None:
+    """The library's code unless codes.csv fixes it (to a value or to none)."""
     if field not in fixed:
         return library
     text = fixed[field].value
-    return int(text) if text is not None else None
+    if text is None or field == "iso2":
+        return text
+    return int(text)
 
 
 @cache
@@ -103,34 +148,22 @@ def all_codes() -> dict[str, Codes]:
     """Every entity's codes, by country id."""
     countries = all_countries()
     overrides = _overrides()
-    keys: dict[str, tuple[str, str]] = {}  # id → (countrycode origin column, value)
-    for country in countries:
-        name = overrides.get(country.id, {}).get("codelist")
-        if name is not None and name.value is not None:
-            keys[country.id] = ("country.name.en", name.value)
-        elif country.iso3 is not None and pycountry.countries.get(alpha_3=country.iso3):
-            keys[country.id] = ("iso3c", country.iso3)
-    found: dict[str, dict[str, int | None]] = {cid: {} for cid in keys}
-    for origin in ("iso3c", "country.name.en"):
-        ids = [cid for cid, (column, _) in keys.items() if column == origin]
-        for field, column in _CODELIST.items():
-            looked_up = countrycode([keys[c][1] for c in ids], origin=origin, destination=column)
-            for cid, value in zip(ids, looked_up, strict=True):
-                found[cid][field] = int(value) if value is not None else None
+    library = _library()
     codes: dict[str, Codes] = {}
     for country in countries:
-        iso2, numeric = _iso(country)
+        found: dict[str, str | int | None] = dict(library.get(country.iso3 or "", {}))
+        if not found:
+            found["iso2"], found["iso_numeric"] = _historic_iso(country)
         fixed = overrides.get(country.id, {})
-        numbers = found.get(country.id, {})
-
-        codes[country.id] = Codes(
-            iso2=fixed["iso2"].value if "iso2" in fixed else iso2,
-            iso_numeric=_number(fixed, "iso_numeric", numeric),
-            un_m49=_number(fixed, "un_m49", numbers.get("un_m49")),
-            cow=_number(fixed, "cow", numbers.get("cow")),
-            gw=_number(fixed, "gw", numbers.get("gw")),
-        )
+        value = {field: _field(fixed, field, found.get(field)) for field in _COCO}
+        value["cow"] = _field(fixed, "cow", value["gw"])  # COW follows GW unless codes.csv differs
+        iso2, numbers = value.pop("iso2"), {f: _number(value[f]) for f in NUMERIC_CODES}
+        codes[country.id] = Codes(iso2 if isinstance(iso2, str) else None, **numbers)
     return codes
+
+
+def _number(value: str | int | None) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def codes_of(key: str) -> Codes:
@@ -150,7 +183,7 @@ def missing_reasons() -> dict[tuple[str, str], str]:
         (cid, field): override.note
         for cid, fields in overrides.items()
         for field, override in fields.items()
-        if field in CODE_FIELDS and override.value is None
+        if override.value is None
     }
     for country in all_countries():
         if country.iso3 is None and country.id not in overrides:

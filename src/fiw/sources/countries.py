@@ -12,14 +12,14 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from fiw.errors import FiwError, UnknownCountry
 
-__all__ = ["Country", "UnknownCountry", "UnmappedNames"]
+__all__ = ["PACKAGE", "Country", "Resolver", "UnknownCountry", "UnmappedNames"]
 
 _QUOTES = str.maketrans(
     {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"', "\u201d": '"'}
@@ -38,17 +38,31 @@ class Country:
 
 
 class UnmappedNames(FiwError, LookupError):
-    """Names with no entry in the committed mapping; lists every one of them."""
+    """Names with no country in the package mapping or among the countries and aliases a
+    user added to the database; lists every one of them, with close matches."""
 
-    fix = "add each to src/fiw/sources/data/names.csv (name,id) with an id from countries.csv"
+    fix = (
+        "add each as a new country or territory with `fiw countries add --id SLUG --name NAME "
+        "--kind country|territory`, or map it to a known id with `fiw countries alias NAME ID`"
+    )
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(
+        self, names: Iterable[str], suggestions: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         self.names = tuple(sorted(set(names)))
-        self.where = "src/fiw/sources/data/names.csv"
-        listed = ", ".join(repr(n) for n in self.names)
+        self.suggestions = {n: tuple((suggestions or {}).get(n, ())) for n in self.names}
+        self.where = None
+
+        def one(name: str) -> str:
+            close = self.suggestions[name]
+            return repr(name) + (f" (close: {', '.join(close)})" if close else "")
+
+        listed = ", ".join(one(n) for n in self.names)
+        first = self.names[0] if self.names else "NAME"
+        example = f"fiw countries add --id {slugify(first) or 'SLUG'} --name {first!r} --kind …"
         super().__init__(
-            f"{len(self.names)} name(s) map to no country: {listed}; add each to "
-            "src/fiw/sources/data/names.csv (name,id) with an id from countries.csv"
+            f"{len(self.names)} name(s) map to no country: {listed}; {self.fix} "
+            f"(for the first: `{example}`)"
         )
 
 
@@ -131,18 +145,9 @@ def lookup_name(name: str) -> Country | None:
 
 
 def map_names(names: Iterable[str]) -> dict[str, Country]:
-    """Map each name to its country; raise UnmappedNames listing every name that has none."""
-    found: dict[str, Country] = {}
-    missing: list[str] = []
-    for name in names:
-        country = lookup_name(name)
-        if country is None:
-            missing.append(name)
-        else:
-            found[name] = country
-    if missing:
-        raise UnmappedNames(missing)
-    return found
+    """Map each name to its country (package mapping only); raise UnmappedNames listing
+    every name that has none, with close matches."""
+    return PACKAGE.map_names(names)
 
 
 def find_country(key: str) -> Country:
@@ -209,18 +214,10 @@ def match_name(text: str, loose: bool = True) -> Country | None:
     return _by_iso3().get(iso3) if isinstance(iso3, str) else None
 
 
-def suggest(text: str, ids: Iterable[str], n: int = 5) -> list[str]:
-    """Ids among `ids` whose names or variants are close to `text` (difflib), best first:
-    the "did you mean" of an unknown name."""
+def _close(text: str, by_key: Mapping[str, str], n: int) -> list[str]:
+    """Ids whose normalised names (keys of `by_key`) are close to `text` (difflib), best first."""
     import difflib
 
-    allowed = set(ids)
-    by_key: dict[str, str] = {}
-    for cid, names in _aliases().items():
-        if cid in allowed:
-            for name in names:
-                by_key.setdefault(normalise_name(name), cid)
-            by_key.setdefault(cid.replace("-", " "), cid)
     close = difflib.get_close_matches(
         normalise_name(text.replace("-", " ")), by_key, n=n * 3, cutoff=0.7
     )
@@ -229,3 +226,132 @@ def suggest(text: str, ids: Iterable[str], n: int = 5) -> list[str]:
         if by_key[key] not in found:
             found.append(by_key[key])
     return found[:n]
+
+
+def suggest(text: str, ids: Iterable[str], n: int = 5) -> list[str]:
+    """Ids among `ids` whose names or variants are close to `text` (difflib), best first:
+    the "did you mean" of an unknown name."""
+    return PACKAGE.suggest(text, ids, n)
+
+
+class Resolver:
+    """Names and ids as the package mapping has them, plus the countries and aliases a user
+    added (the store reads those from its database and hands a Resolver to the readers:
+    `sources` never reads the store). The package comes first: an added alias never
+    redirects a package name to another country."""
+
+    def __init__(
+        self, countries: Iterable[Country] = (), aliases: Mapping[str, str] | None = None
+    ) -> None:
+        self.extra: dict[str, Country] = {c.id: c for c in countries}
+        self.aliases: dict[str, str] = dict(aliases or {})
+        known = {**_countries(), **self.extra}
+        self._names = {normalise_name(c.name): c for c in self.extra.values()}
+        for name, cid in self.aliases.items():
+            if cid in known:
+                self._names.setdefault(normalise_name(name), known[cid])
+        self._iso3 = {c.iso3: c for c in self.extra.values() if c.iso3}
+
+    def country(self, cid: str) -> Country | None:
+        """The country with this id, in the package or added."""
+        return _countries().get(cid) or self.extra.get(cid)
+
+    def lookup(self, name: str) -> Country | None:
+        """The country a name maps to (package first, then the added names), or None."""
+        return lookup_name(name) or self._names.get(normalise_name(name))
+
+    def map_names(self, names: Iterable[str]) -> dict[str, Country]:
+        """Map each name to its country; raise UnmappedNames listing every name that has
+        none, each with its close matches."""
+        found: dict[str, Country] = {}
+        missing: list[str] = []
+        for name in names:
+            country = self.lookup(name)
+            if country is None:
+                missing.append(name)
+            else:
+                found[name] = country
+        if missing:
+            raise UnmappedNames(missing, {n: self.close_to(n) for n in set(missing)})
+        return found
+
+    def find(self, key: str) -> Country:
+        """A country by id or ISO3 code, in the package or added; UnknownCountry if none."""
+        text = key.strip()
+        try:
+            return find_country(text)
+        except UnknownCountry:
+            found = self.extra.get(text.lower()) or self._iso3.get(text.upper())
+            if found is None:
+                raise
+            return found
+
+    def match(self, text: str, loose: bool = True) -> Country | None:
+        """What a reader means by `text` (`match_name`), the added countries and names
+        included."""
+        found = match_name(text, loose=False)
+        if found is not None:
+            return found
+        key = text.strip()
+        found = (
+            self.extra.get(key.lower())
+            or self._iso3.get(key.upper())
+            or self._names.get(normalise_name(key))
+            or self._names.get(normalise_name(key.replace("-", " ")))
+        )
+        if found is not None or not loose:
+            return found
+        return match_name(text, loose=True)
+
+    def _keys(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        allowed = None if ids is None else set(ids)
+        by_key: dict[str, str] = {}
+        names = {cid: list(names) for cid, names in _aliases().items()}
+        for c in self.extra.values():
+            names.setdefault(c.id, []).append(c.name)
+        for name, cid in self.aliases.items():
+            names.setdefault(cid, []).append(name)
+        for cid, variants in names.items():
+            if allowed is None or cid in allowed:
+                for name in variants:
+                    by_key.setdefault(normalise_name(name), cid)
+                by_key.setdefault(cid.replace("-", " "), cid)
+        return by_key
+
+    def suggest(self, text: str, ids: Iterable[str] | None = None, n: int = 5) -> list[str]:
+        """Ids (among `ids`, else all) whose names are close to `text`, best first."""
+        return _close(text, self._keys(ids), n)
+
+    def close_to(self, name: str, n: int = 3) -> list[str]:
+        """The close matches an unmapped name's error suggests: what country_converter's
+        patterns read in it, then names close in spelling."""
+        found = [c.id for c in (match_name(name),) if c is not None]
+        for cid in (*self.suggest(name, n=n), *self._sharing_words(name)):
+            if cid not in found:
+                found.append(cid)
+        return found[:n]
+
+    def _sharing_words(self, name: str) -> list[str]:
+        """Ids whose names share rare words (five letters or more) with `name`, each word
+        weighing 1 / the number of ids that use it, so that "Republic" counts for little:
+        "Russian-Occupied Territories of Ukraine" finds russia, ukraine and
+        israeli-occupied-territories."""
+
+        def words(text: str) -> set[str]:
+            return {w for w in re.split(r"[^a-z]+", normalise_name(text)) if len(w) >= 5}
+
+        by_id: dict[str, set[str]] = {}
+        for key, cid in self._keys().items():
+            by_id.setdefault(cid, set()).update(words(key))
+        uses: dict[str, int] = {}
+        for found in by_id.values():
+            for word in found:
+                uses[word] = uses.get(word, 0) + 1
+        wanted = words(name)
+        weight = {cid: sum(1 / uses[w] for w in wanted & found) for cid, found in by_id.items()}
+        close = [cid for cid, w in weight.items() if w >= 0.5]
+        return sorted(close, key=lambda cid: (-weight[cid], cid))
+
+
+PACKAGE = Resolver()
+"""The package mapping alone (countries.csv and names.csv)."""

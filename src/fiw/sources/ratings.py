@@ -195,7 +195,7 @@ def _records(
             plain = (
                 not isinstance(cells[0], str)
                 and not isinstance(cells[1], str)
-                and texts[2].upper() == status.short
+                and "(" not in texts[2]  # one status, however spelt (Status.parse)
             )
             records.append(
                 RatingRecord(

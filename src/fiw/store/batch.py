@@ -7,6 +7,7 @@ difference. Rows use the tables' column names; `source_file_id` is added by the 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,7 +29,7 @@ from fiw.methodology import (
     Status,
     load_index,
 )
-from fiw.sources.countries import Country, UnmappedNames, map_names
+from fiw.sources.countries import PACKAGE, Country, Resolver, UnmappedNames
 from fiw.sources.ratings import classify_status
 from fiw.sources.records import AssessmentRecord, EditionRecord, Origin, RatingRecord
 from fiw.store.errors import ImportFailed
@@ -94,10 +95,11 @@ def year_only_edition(year: int) -> Row:
     }
 
 
-def identify(path: Path, names: Iterable[str]) -> dict[str, Country]:
-    """Map every name to a country, failing with every unmapped name at once."""
+def identify(path: Path, names: Iterable[str], resolver: Resolver = PACKAGE) -> dict[str, Country]:
+    """Map every name to a country (the package mapping and, through `resolver`, what a user
+    added to the database), failing with every unmapped name at once."""
     try:
-        return map_names(sorted(set(names)))
+        return resolver.map_names(sorted(set(names)))
     except UnmappedNames as exc:
         raise ImportFailed(path, str(exc)) from exc
 
@@ -167,6 +169,9 @@ def checked_scores(
     for aggregate in AGGREGATES:
         row[f"{aggregate.lower()}_rating"] = check(f"{aggregate.lower()}_rating", RATING_RANGE)
     status = values["status"]
+    if isinstance(status, str) and status not in STATUSES:
+        with contextlib.suppress(ValueError):
+            status = Status.parse(status)  # "PF", "Partially Free" … (Status.parse)
     if isinstance(status, Status) or status in STATUSES:
         row["status"] = Status(status).value
     else:
@@ -210,10 +215,12 @@ def assessment_row(path: Path, record: AssessmentRecord, country_id: str) -> Row
     }
 
 
-def all_data_batch(path: Path, records: Iterable[AssessmentRecord]) -> Batch:
+def all_data_batch(
+    path: Path, records: Iterable[AssessmentRecord], resolver: Resolver = PACKAGE
+) -> Batch:
     """The indicator workbook's rows: countries, names, editions (weak) and assessments."""
     records = list(records)
-    mapping = identify(path, (r.name for r in records))
+    mapping = identify(path, (r.name for r in records), resolver)
     assessments = [assessment_row(path, r, mapping[r.name].id) for r in records]
     check_unique(path, "assessments", assessments, [str(r.origin) for r in records])
     editions = [year_only_edition(y) for y in sorted({r.edition for r in records})]
@@ -242,11 +249,14 @@ def rating_row(record: RatingRecord, country_id: str) -> Row:
 
 
 def ratings_batch(
-    path: Path, editions: Iterable[EditionRecord], records: Iterable[RatingRecord]
+    path: Path,
+    editions: Iterable[EditionRecord],
+    records: Iterable[RatingRecord],
+    resolver: Resolver = PACKAGE,
 ) -> Batch:
     """The ratings workbook's rows: countries, names, editions and the ratings history."""
     records = list(records)
-    mapping = identify(path, (r.name for r in records))
+    mapping = identify(path, (r.name for r in records), resolver)
     ratings = [rating_row(r, mapping[r.name].id) for r in records]
     check_unique(
         path, "ratings", ratings, [f"{r.origin} ({r.name}, {r.edition.label})" for r in records]

@@ -17,7 +17,7 @@ from fiw.errors import UnknownCountry
 from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES, Status
 from fiw.pages import Report, report_from_json
 from fiw.sources.codes import NO_CODES, NUMERIC_CODES, Codes, all_codes
-from fiw.sources.countries import lookup_name
+from fiw.sources.countries import Resolver
 from fiw.store.database import describe, make_engine
 from fiw.store.migrate import require_current
 from fiw.store.schema import (
@@ -35,9 +35,11 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from fiw.store.search import SearchHit
+    from fiw.store.vintages import Release
 
 SCORES_COLUMNS: tuple[str, ...] = SCORE_COLUMNS
-RATINGS_COLUMNS: tuple[str, ...] = RATING_COLUMNS
+RATINGS_COLUMNS: tuple[str, ...] = (*RATING_COLUMNS, "derived_from")
+"""`RATING_COLUMNS`, then where an entry was derived from ("All_data": fiw.store.derived)."""
 REPORTS_COLUMNS: tuple[str, ...] = (
     "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
     "version", "problems", "source_file", "imported_at",
@@ -170,15 +172,16 @@ class Dataset:
         country: str | None = None,
     ) -> pd.DataFrame:
         """The ratings history since the 1973 edition, one row per rated entry (columns:
-        `RATING_COLUMNS`). `edition` filters by publication year (1984) or label ("1983-84"),
-        one or a list."""
+        `RATING_COLUMNS`, then `derived_from`: "All_data" for an entry the scores workbook
+        gave before a ratings workbook had its edition, else empty). `edition` filters by
+        publication year (1984) or label ("1983-84"), one or a list."""
         r = RatingRow.__table__.c
         c = Country.__table__.c
         e = Edition.__table__.c
         query = (
             select(
                 c.id, c.iso3, c.name, r.kind, e.year, e.label, e.order, e.period,
-                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule,
+                r.pr_rating, r.cl_rating, r.status, r.raw, r.status_rule, r.derived_from,
             )
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
@@ -219,7 +222,7 @@ class Dataset:
                 n = CountryName.__table__.c
                 found = connection.execute(
                     select(n.country_id).where(n.name == text)
-                ).scalar() or getattr(lookup_name(text), "id", None)
+                ).scalar() or getattr(self.names(connection).match(text), "id", None)
                 if found is not None:
                     row = connection.execute(query.where(c.id == found)).first()
         if row is None:
@@ -230,6 +233,12 @@ class Dataset:
                 where=describe(self.engine),
             )
         return CountryHandle(self, row.id, row.name, row.iso3)
+
+    def names(self, connection: Any = None) -> Resolver:
+        """The package's countries and names with those a user added to this database."""
+        from fiw.store.user_countries import resolver, resolver_on
+
+        return resolver(self.engine) if connection is None else resolver_on(connection)
 
     def country_summaries(self) -> list[CountrySummary]:
         """Every country in the database with its codes, regions and editions by kind."""
@@ -378,6 +387,153 @@ class Dataset:
                 connection, q, indicators=_many(indicator), editions=_many(edition),
                 regions=_many(region), statuses=_statuses(status), limit=limit, offset=offset,
             )  # fmt: skip
+
+    # --- vintages (fiw.store.vintages) ---------------------------------------------------
+
+    def releases(self) -> list[Release]:
+        """Every imported release (workbook or export file), in the order first imported."""
+        from fiw.store.vintages import releases
+
+        with self.engine.connect() as connection:
+            return releases(connection)
+
+    def release(self, key: str | int) -> Release:
+        """A release by id or sha256 prefix (UnknownRelease, a 404, when none matches)."""
+        from fiw.store.vintages import find_release
+
+        with self.engine.connect() as connection:
+            return find_release(connection, key)
+
+    def revisions(
+        self, release: str | int | None = None, country: str | None = None, edition: Many = None
+    ) -> pd.DataFrame:
+        """Every published value an import changed: `country_id`, `edition`, `field` (as the
+        workbook heads its column: A1, Add Q, PR rating, Status …), `old`, `new` (None: no
+        value, a row the release added or dropped), `table`, and the release (`release` id,
+        `file`, `sha256`, `imported_at`). Filtered by release (id or sha256 prefix),
+        country and edition."""
+        import pandas as pd
+
+        from fiw.store.vintages import REVISION_COLUMNS, find_release, revisions
+
+        cid = None if country is None else [self.country(country).id]
+        editions = _many(edition)
+        with self.engine.connect() as connection:
+            chosen = None if release is None else find_release(connection, release)
+            found = revisions(connection, chosen, cid, editions)
+        frame = pd.DataFrame(
+            [[getattr(r, c) for c in REVISION_COLUMNS] for r in found],
+            columns=list(REVISION_COLUMNS),
+        )
+        return frame.astype({"old": object, "new": object})
+
+    def published(self, country: str, edition: int, field: str) -> pd.DataFrame:
+        """The releases that published one value and what each said: a row per release
+        holding the edition (`table`, `release`, `file`, `sha256`, `imported_at`, `value`),
+        `field` as the workbook heads it (A1, PR rating, Status …)."""
+        import pandas as pd
+
+        from fiw.store.vintages import PUBLICATION_COLUMNS, publications
+
+        cid = self.country(country).id
+        with self.engine.connect() as connection:
+            found = publications(connection, cid, edition, field)
+        frame = pd.DataFrame(
+            [[getattr(p, c) for c in PUBLICATION_COLUMNS] for p in found],
+            columns=list(PUBLICATION_COLUMNS),
+        )
+        return frame.astype({"value": object})
+
+    def as_of(self, release: str | int | Release) -> ReleaseDataset:
+        """The database as `release` had it (just after the import that brought it): the
+        same `scores()` and `ratings()`, with every later import's revisions undone and the
+        editions first imported later left out."""
+        chosen = release if not isinstance(release, str | int) else self.release(release)
+        return ReleaseDataset(self.engine, chosen)
+
+
+class ReleaseDataset(Dataset):
+    """A Dataset read as one release had it: `scores()` and `ratings()` as of the release
+    (`fiw.store.vintages.state_as_of`); the other readers are the current database's."""
+
+    def __init__(self, engine: Engine, release: Release) -> None:
+        super().__init__(engine)
+        self.vintage = release
+
+    def __repr__(self) -> str:
+        vintage = f"{self.vintage.name} ({self.vintage.short})"
+        return f"<fiw.Dataset {describe(self.engine)} as of {vintage}>"
+
+    def _as_of_rows(self, table: str) -> tuple[dict[tuple[str, int], dict[str, Any]], Any]:
+        from fiw.store.vintages import mark, state_as_of
+
+        c = Country.__table__.c
+        with self.engine.connect() as connection:
+            upto = mark(connection, self.vintage)
+            rows = state_as_of(connection, table, upto)
+            found = connection.execute(select(c.id, c.iso3, c.name))
+            names = {r.id: (r.iso3, r.name) for r in found}
+        return rows, names
+
+    def scores(
+        self,
+        edition: Many = None,
+        region: Many = None,
+        status: Many = None,
+        kind: Many = None,
+        country: str | None = None,
+    ) -> pd.DataFrame:
+        """As `Dataset.scores`, as the release had them."""
+        rows, names = self._as_of_rows("assessments")
+        figures = {key: key.lower() for key in SCORE_FIGURES}
+        wanted = {
+            "edition": _many(edition), "region": _many(region), "status": _statuses(status),
+            "kind": _many(kind),
+            "country_id": None if country is None else [self.country(country).id],
+        }  # fmt: skip
+        out = []
+        for (cid, year), values in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            row = {
+                "country_id": cid, "iso3": names[cid][0], "name": names[cid][1],
+                "kind": values["kind"], "region": values["region"], "edition": year,
+                **{key: values[column] for key, column in figures.items()},
+            }  # fmt: skip
+            if all(allowed is None or row[k] in allowed for k, allowed in wanted.items()):
+                out.append(tuple(row[k] for k in SCORES_COLUMNS))
+        return _frame(SCORES_COLUMNS, out)
+
+    def ratings(
+        self,
+        edition: Many = None,
+        status: Many = None,
+        kind: Many = None,
+        country: str | None = None,
+    ) -> pd.DataFrame:
+        """As `Dataset.ratings`, as the release had them."""
+        rows, names = self._as_of_rows("ratings")
+        e = Edition.__table__.c
+        with self.engine.connect() as connection:
+            editions = {
+                r.year: (r.label, r.order, r.period)
+                for r in connection.execute(select(e.year, e.label, e.order, e.period))
+            }
+        years, labels = _editions(edition)
+        wanted = {
+            "status": _statuses(status), "kind": _many(kind),
+            "country_id": None if country is None else [self.country(country).id],
+        }  # fmt: skip
+        out = []
+        for (cid, year), values in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            label, order, period = editions[year]
+            if (years is not None or labels) and year not in (years or []) and label not in labels:
+                continue
+            row = {
+                "country_id": cid, "iso3": names[cid][0], "name": names[cid][1], "year": year,
+                "edition_label": label, "order": order, "period": period, **values,
+            }  # fmt: skip
+            if all(allowed is None or row[k] in allowed for k, allowed in wanted.items()):
+                out.append(tuple(row[k] for k in RATINGS_COLUMNS))
+        return _frame(RATINGS_COLUMNS, out)
 
 
 @dataclass(frozen=True)

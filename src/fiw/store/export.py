@@ -19,10 +19,11 @@ from fiw.methodology import (
     SCORE_COLUMNS,
     SCORE_FIGURES,
     STATUSES,
+    Status,
 )
 from fiw.sources.cells import cell_text
 from fiw.sources.codes import CODE_FIELDS, NO_CODES, NUMERIC_CODES, all_codes
-from fiw.sources.countries import UnknownCountry, find_country
+from fiw.sources.countries import PACKAGE, Country, Resolver, UnknownCountry
 from fiw.sources.ratings import publication_year
 from fiw.store.batch import (
     Batch,
@@ -36,6 +37,7 @@ from fiw.store.batch import (
 )
 from fiw.store.dataset import Dataset
 from fiw.store.errors import ImportFailed
+from fiw.store.long_table import LONG_COLUMNS
 from fiw.store.schema import KINDS, STATUS_RULES
 
 if TYPE_CHECKING:
@@ -82,8 +84,10 @@ def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
     codes = all_codes()
     frame = frame.copy()
     at = list(frame.columns).index("iso3") + 1
+    ids = frame["country_id"].astype(object)
     for offset, field in enumerate(CODE_FIELDS):
-        values = [getattr(codes.get(cid, NO_CODES), field) for cid in frame["country_id"]]
+        by_id = {cid: getattr(codes.get(cid, NO_CODES), field) for cid in ids.unique()}
+        values = ids.map(by_id).to_numpy()  # one look-up per country, not per row
         kind = "Int64" if field in NUMERIC_CODES else "string"
         frame.insert(at + offset, field, pd.Series(values, index=frame.index, dtype=kind))
     return frame
@@ -178,6 +182,13 @@ def detect_export(path: Path, strict: bool = True) -> ExportTable | None:
         return "ratings"
     if not strict:
         return None
+    if tuple(header) == tuple(c for c in LONG_COLUMNS if c not in CODE_FIELDS):
+        raise ImportFailed(
+            path,
+            "is fiw's long table (`fiw export --format long`), which is written for other "
+            "tools and not read back: import the workbooks or a `fiw export --table scores` "
+            "or `--table ratings` file instead",
+        )
     raise ImportFailed(
         path,
         f"is not a fiw export: its columns are {', '.join(header[:8]) or 'missing'}…, expected "
@@ -225,19 +236,37 @@ def _choice(path: Path, where: str, label: str, value: object, allowed: Sequence
     return text
 
 
-def read_export(path: Path) -> Batch:
-    """A fiw export as a Batch: its countries must be known ids of the committed mapping."""
+def _status(path: Path, where: str, value: object) -> str:
+    """A status as a fiw export or another dataset spells it ("PF", "Partially Free")."""
+    try:
+        return Status.parse(str(value)).value
+    except ValueError:
+        return _choice(path, where, "status", value, STATUSES)
+
+
+def read_export(path: Path, names: Resolver = PACKAGE) -> Batch:
+    """A fiw export as a Batch: its countries are ids of the package mapping or added to the
+    database (`names`); an id known to neither, written by a database where a user added it
+    (`fiw countries add`), is added again from the row's name, ISO3, kind and region."""
     table = detect_export(path)
     assert table is not None
     records = _records(path)
-    countries = {}
+    countries: dict[str, Country] = {}
+    added: dict[str, Row] = {}
     for line, record in enumerate(records, start=2):
         cid = _text(record["country_id"]) or ""
         if cid not in countries:
             try:
-                countries[cid] = find_country(cid)
+                countries[cid] = names.find(cid)
             except UnknownCountry as exc:
-                raise ImportFailed(path, f"row {line}: {exc}") from exc
+                if not _text(record.get("name")) or _text(record.get("kind")) not in KINDS:
+                    raise ImportFailed(path, f"row {line}: {exc}") from exc
+                iso3 = _text(record.get("iso3"))
+                countries[cid] = Country(cid, _text(record["name"]) or cid, iso3)
+                added[cid] = {
+                    "id": cid, "name": countries[cid].name, "iso3": iso3,
+                    "kind": record["kind"], "region": _text(record.get("region")),
+                }  # fmt: skip
     rows = _score_row if table == "scores" else _rating_row
     parsed = [rows(path, line, r, table) for line, r in enumerate(records, start=2)]
     check_unique(path, table if table == "ratings" else "assessments", [p[0] for p in parsed],
@@ -252,6 +281,7 @@ def read_export(path: Path) -> Batch:
         kind="export",
         rows={
             "countries": country_rows(countries.values()),
+            **({"user_countries": list(added.values())} if added else {}),
             "editions": editions,
             "assessments" if table == "scores" else "ratings": [p[0] for p in parsed],
         },
@@ -309,7 +339,7 @@ def _rating_row(path: Path, line: int, record: dict[str, Any], table: str) -> tu
         "kind": _choice(path, where, "kind", record["kind"], KINDS),
         "pr_rating": rating("pr_rating"),
         "cl_rating": rating("cl_rating"),
-        "status": None if _blank(status) else _choice(path, where, "status", status, STATUSES),
+        "status": None if _blank(status) else _status(path, where, status),
         "raw": raw,
         "status_rule": None
         if _blank(rule)

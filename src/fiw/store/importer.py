@@ -8,9 +8,10 @@ register a detector and a reader in SOURCE_KINDS.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, selec
 from sqlalchemy.exc import SQLAlchemyError
 
 from fiw.sources.all_data import read_all_data
+from fiw.sources.countries import PACKAGE, Resolver
 from fiw.sources.detect import detect_workbook
 from fiw.sources.errors import WorkbookError
 from fiw.sources.ratings import read_ratings
+from fiw.store import derived, user_countries
 from fiw.store.batch import PROVENANCE, TABLE_KEYS, Batch, Row, all_data_batch, ratings_batch
 from fiw.store.errors import ImportFailed
 from fiw.store.export import EXPORT_SUFFIXES, detect_export, read_export
@@ -31,6 +34,7 @@ from fiw.store.report_pages import PageSet, is_pages_source, map_countries, read
 from fiw.store.report_versions import PagesOutcome, write_pages
 from fiw.store.schema import Base, SourceFile, public_name
 from fiw.store.state import bump_data_version
+from fiw.store.vintages import record as record_vintage
 
 Progress = Callable[[str, float], None]
 """Called with a description and the fraction of the work done since the last call."""
@@ -43,16 +47,16 @@ class SourceKind:
     """A kind of file fiw imports: how to read it into a Batch."""
 
     name: str
-    read: Callable[[Path], Batch]
+    read: Callable[[Path, Resolver], Batch]  # the resolver: package and added countries
 
 
-def _read_all_data(path: Path) -> Batch:
-    return all_data_batch(path, read_all_data(path).records)
+def _read_all_data(path: Path, names: Resolver) -> Batch:
+    return all_data_batch(path, read_all_data(path).records, names)
 
 
-def _read_ratings(path: Path) -> Batch:
+def _read_ratings(path: Path, names: Resolver) -> Batch:
     workbook = read_ratings(path)
-    return ratings_batch(path, workbook.editions, workbook.records)
+    return ratings_batch(path, workbook.editions, workbook.records, names)
 
 
 SOURCE_KINDS: dict[str, SourceKind] = {
@@ -88,6 +92,7 @@ class TableCounts:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
+    removed: int = 0  # rows of its editions an official workbook no longer has (vintages)
 
 
 @dataclass(frozen=True)
@@ -104,10 +109,11 @@ class ImportReport:
     warnings: tuple[str, ...] = field(default=())
     problems: tuple[str, ...] = field(default=())
     skipped: tuple[str, ...] = field(default=())
+    derived: tuple[str, ...] = field(default=())  # ratings derived from All_data, replaced
 
     @property
     def changed_anything(self) -> bool:
-        return self.new_file or any(c.added or c.changed for c in self.counts.values())
+        return self.new_file or any(c.added or c.changed or c.removed for c in self.counts.values())
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -121,6 +127,7 @@ class ImportReport:
             "warnings": list(self.warnings),
             "problems": list(self.problems),
             "skipped": list(self.skipped),
+            "derived": list(self.derived),
         }
 
 
@@ -135,11 +142,12 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def read_source(path: Path) -> Batch:
-    """Detect a file's kind and read it into a Batch (no database needed)."""
+def read_source(path: Path, names: Resolver = PACKAGE) -> Batch:
+    """Detect a file's kind and read it into a Batch (no database needed): country names
+    through `names`, the package mapping unless the database added some."""
     kind = detect_source(path)
     try:
-        return SOURCE_KINDS[kind].read(path)
+        return SOURCE_KINDS[kind].read(path, names)
     except WorkbookError as exc:
         raise ImportFailed(path, exc.reason) from exc
 
@@ -165,17 +173,18 @@ def import_files(
     step = 1.0 / (2 * len(files)) if files else 0.0
     batches: list[tuple[Batch, str, int]] = []
     page_sets: list[PageSet] = []
+    names = user_countries.resolver(engine)  # the package's countries and the added ones
     for path in files:
         if progress:
             progress(f"reading {path.name}", 0)
         if is_pages_source(path):
             page_sets.append(read_pages(path, skip_bad=skip_bad))
         else:
-            batch = read_source(path)
+            batch = read_source(path, names)
             batches.append((batch, *file_digest(path)))
         if progress:
             progress(f"read {path.name}", step)
-    mapping = map_countries(page_sets) if page_sets else {}
+    mapping = map_countries(page_sets, names) if page_sets else {}
     # Files whose rows only fill gaps (weak tables) go last, so that a fresh import of both
     # workbooks reports additions only, never its own edition rows as "changed".
     order = sorted(range(len(batches)), key=lambda i: bool(batches[i][0].weak))
@@ -189,7 +198,10 @@ def import_files(
                 progress(f"writing {batch.path.name}", 0)
             url = (urls or {}).get(batch.path)
             try:
+                user_countries.add_countries(connection, batch.rows.pop("user_countries", []))
+                replaced = derived.replace_derived(connection, batch)
                 written[i] = write_batch(connection, batch, sha256, size, url)
+                written[i] = dataclasses.replace(written[i], derived=replaced.lines())
             except SQLAlchemyError as exc:
                 detail = getattr(exc, "orig", None) or exc
                 raise ImportFailed(
@@ -197,6 +209,7 @@ def import_files(
                 ) from exc
             if progress:
                 progress(f"wrote {batch.path.name}", step)
+        _derive(connection, written)
         for pages in page_sets:
             if progress:
                 progress(f"writing {pages.path.name}", 0)
@@ -214,6 +227,19 @@ def import_files(
             bump_data_version(connection)  # running servers reload what they serve
     # in the order the files were given, pages last
     return [*(written[i] for i in range(len(batches))), *pages_reports]
+
+
+def _derive(connection: Connection, written: dict[int, ImportReport]) -> None:
+    """Extend the ratings history from All_data for editions the ratings workbook lacks; the
+    counts join the report of the (last) scores file imported."""
+    made = derived.derive_ratings(connection)
+    if not (made.added or made.changed) or not written:
+        return
+    keys = sorted(written)
+    at = next((i for i in reversed(keys) if written[i].kind == "all_data"), keys[-1])
+    label = f"ratings (derived from {derived.DERIVED_FROM})"
+    counts = {**written[at].counts, label: TableCounts(made.added, made.changed, made.unchanged)}
+    written[at] = dataclasses.replace(written[at], counts=counts)
 
 
 def pages_report(pages: PageSet, outcome: PagesOutcome) -> ImportReport:
@@ -258,6 +284,7 @@ def write_batch(
     file_id, new_file = _source_file(connection, batch, sha256, size, url)
     counts: dict[str, TableCounts] = {}
     changes: list[str] = []
+    vintage = record_vintage(connection, batch, file_id)  # revisions; drops vanished rows
     for name in TABLE_KEYS:
         rows = batch.rows.get(name)
         if rows is None:
@@ -266,6 +293,10 @@ def write_batch(
         counts[name] = _merge(
             connection, table, rows, file_id, weak=name in batch.weak, changes=changes
         )
+        gone = vintage.removed.get(name, [])
+        if gone:
+            counts[name] = replace(counts[name], removed=len(gone))
+            changes += [f"{name} {cid} {year}: not in this release (removed)" for cid, year in gone]
     if len(changes) > MAX_CHANGES_LISTED:
         more = len(changes) - MAX_CHANGES_LISTED
         changes = [*changes[:MAX_CHANGES_LISTED], f"… and {more} more"]

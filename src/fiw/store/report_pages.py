@@ -11,7 +11,7 @@ from pathlib import Path
 from fiw.pages import ParseError, Report
 from fiw.pages.batch import page_files, parse_folder
 from fiw.pages.parse import parse_file
-from fiw.sources.countries import Country, UnmappedNames, map_names
+from fiw.sources.countries import PACKAGE, Country, Resolver, UnmappedNames
 from fiw.store.errors import ImportFailed
 
 
@@ -102,12 +102,13 @@ def read_pages(path: Path, *, skip_bad: bool = False) -> PageSet:
     return pages
 
 
-def map_countries(sets: Sequence[PageSet]) -> dict[str, Country]:
-    """Every page's country name mapped to its country; fails listing every unmapped name
-    with the files that use it."""
+def map_countries(sets: Sequence[PageSet], resolver: Resolver = PACKAGE) -> dict[str, Country]:
+    """Every page's country name mapped to its country (the package's and those added to the
+    database, through `resolver`); fails listing every unmapped name with the files that use
+    it and how to add it."""
     names = {p.report.country for s in sets for p in s.pages}
     try:
-        return map_names(sorted(names))
+        return resolver.map_names(sorted(names))
     except UnmappedNames as exc:
         where = {
             n: [p.name for s in sets for p in s.pages if p.report.country == n] for n in exc.names
@@ -117,5 +118,5 @@ def map_countries(sets: Sequence[PageSet]) -> dict[str, Country]:
         raise ImportFailed(
             sets[0].path,
             f"{len(exc.names)} country name(s) map to no country, nothing was imported: "
-            f"{listed}; add each to src/fiw/sources/data/names.csv (name,id)",
+            f"{listed}; {UnmappedNames.fix}",
         ) from exc

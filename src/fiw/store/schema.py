@@ -199,6 +199,34 @@ class Rating(Base):
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
     source_sheet: Mapped[str | None] = mapped_column(String(64))
     source_row: Mapped[int | None] = mapped_column(Integer)
+    # Set where the entry is not the ratings workbook's but derived from another source:
+    # "All_data" for an edition the ratings workbook did not have yet (fiw.store.derived).
+    derived_from: Mapped[str | None] = mapped_column(String(32))
+
+
+class UserCountry(Base):
+    """A country or territory a user added (`fiw countries add`): it joins the package's
+    countries (fiw.sources.countries) in this database, surviving upgrades of fiw."""
+
+    __tablename__ = "user_countries"
+    __table_args__ = (CheckConstraint(_one_of("kind", KINDS), name="kind"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
+    region: Mapped[str | None] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserAlias(Base):
+    """A name a user mapped to a country id (`fiw countries alias NAME ID`), package or added."""
+
+    __tablename__ = "user_aliases"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    country_id: Mapped[str] = mapped_column(String(64), index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Report(Base):
@@ -263,6 +291,47 @@ class ReportParagraph(Base):
     position: Mapped[int] = mapped_column(SmallInteger)
     ordinal: Mapped[int] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text)
+
+
+class ReleaseImport(Base):
+    """One import of a release (a workbook or export file) into the database, in order.
+    `import_group` is the id of the first import of the same transaction (one `fiw import`
+    command): the database "as a release had it" is the state after that transaction."""
+
+    __tablename__ = "release_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), index=True)
+    import_group: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReleaseEdition(Base):
+    """An edition a release holds rows of, per table (`assessments` or `ratings`)."""
+
+    __tablename__ = "release_editions"
+
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    edition: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class ValueRevision(Base):
+    """A published value that an import changed: `field` as the workbook heads its column
+    (A1, Add Q, PR rating, Status …), `old` and `new` as JSON (NULL: no value, as for a row
+    that a release added or dropped). fiw.store.vintages writes and reads them."""
+
+    __tablename__ = "value_revisions"
+    __table_args__ = (Index("ix_value_revisions_key", "table_name", "country_id", "edition"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("release_imports.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    country_id: Mapped[str] = mapped_column(String(64))
+    edition: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
 
 
 # Backend-specific search objects that the revisions create outside the models (FTS5 and its

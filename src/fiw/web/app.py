@@ -175,6 +175,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 # every operation answers the one error shape; list endpoints also CSV
                 responses = operation.setdefault("responses", {})
                 for code, what in (("404", "Unknown country, edition or path"),
+                                   ("414", security.TOO_LONG),
                                    ("422", "A parameter the endpoint cannot use")):  # fmt: skip
                     responses[code] = {"description": what, "content": error}
                 names = {p["name"] for p in operation.get("parameters", [])}

@@ -30,6 +30,8 @@ MAX_URL_BYTES = 8192  # path plus query string: every page's address fits in a t
 MAX_PARAMETERS = 64  # compare takes six countries; no form has more than eight fields
 MAX_PATH_DIGITS = 9  # numbers in a path are editions (years) or orders
 LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_PATH_DIGITS + 1},}}")
+TOO_LONG = f"The address (path and query) is longer than {MAX_URL_BYTES:,} bytes"
+"""What a 414 means: the OpenAPI spec declares it on every operation, as every request can."""
 
 _BASE = {
     "default-src": "'self'",
@@ -133,11 +135,7 @@ class SecurityHeaders:
         path: str = scope["path"]
         query: bytes = scope["query_string"]
         if len(path.encode("utf-8", "surrogateescape")) + len(query) > MAX_URL_BYTES:
-            status, message, where = (
-                414,
-                f"the address is longer than {MAX_URL_BYTES:,} bytes",
-                None,
-            )
+            status, message, where = 414, TOO_LONG[0].lower() + TOO_LONG[1:], None
         elif "\x00" in path:  # PostgreSQL refuses NUL in any text: no key can hold one
             status, message, where = (
                 404,

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 """An assessment row (keys `fiw.methodology.SCORE_COLUMNS`, as `ds.scores()` has them) or a
-rating row (the columns of `ds.ratings()`, and `year`)."""
+rating row (`fiw.methodology.RATING_COLUMNS`, as `ds.ratings()` has them: `year` is the
+edition's publication year)."""
 T = TypeVar("T")
 REPORT_CACHE = 256
 
@@ -84,6 +85,18 @@ class EditionInfo:
     scored: bool
 
 
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """The imported release a page shows the data of (`?release=`): file, sha256, import."""
+
+    id: int
+    file: str
+    kind: str
+    sha256: str
+    short: str  # the sha256 prefix addresses use
+    imported_at: str  # ISO 8601, UTC
+
+
 def _records(frame: pd.DataFrame) -> list[Row]:
     """Rows as dicts of plain Python values, None for missing ones."""
     if frame.empty:
@@ -116,7 +129,6 @@ class Snapshot:
         scores = _records(self.frames.scores())
         editions = _records(store.editions())
         ratings = _records(self.frames.ratings())
-        year_of_order = {e["order"]: e["year"] for e in editions if e["order"] is not None}
 
         self.by_edition: dict[int, list[Row]] = {}
         self.by_country: dict[str, list[Row]] = {}
@@ -129,7 +141,6 @@ class Snapshot:
         self.ratings_by_country: dict[str, list[Row]] = {}
         self.ratings_by_order: dict[int, list[Row]] = {}
         for row in sorted(ratings, key=lambda r: (r["order"] or 0, r["name"])):
-            row["year"] = year_of_order.get(row["order"])
             self.ratings_by_country.setdefault(row["country_id"], []).append(row)
             self.ratings_by_order.setdefault(row["order"], []).append(row)
 
@@ -160,6 +171,7 @@ class Snapshot:
         }
         self._reports: OrderedDict[tuple[str, int], Report | None] = OrderedDict()
         self._lock = threading.Lock()
+        self._release_lock = threading.Lock()
         self._memo: dict[tuple[str, str], Any] = {}
 
     # --- lookups ----------------------------------------------------------------------------
@@ -276,9 +288,23 @@ class Snapshot:
         return found
 
     def ratings_of(self, country_id: str) -> list[Row]:
-        """A country's ratings since the 1973 edition (`ds.ratings()` rows, and `year`), oldest
-        first."""
+        """A country's ratings since the 1973 edition (`ds.ratings()` rows), oldest first."""
         return self.ratings_by_country.get(country_id, [])
+
+    def for_release(self, key: str) -> tuple[Snapshot, ReleaseInfo]:
+        """The data as an imported release had it (`?release=` a sha256 prefix or id), read
+        once per release and process like the current data (`Dataset.as_of`)."""
+
+        def build() -> tuple[Snapshot, ReleaseInfo]:
+            release = self.store.release(key)  # UnknownRelease (a 404) when none matches
+            info = ReleaseInfo(
+                id=release.id, file=release.name, kind=release.kind, sha256=release.sha256,
+                short=release.short, imported_at=release.imported_at.isoformat(),
+            )  # fmt: skip
+            return Snapshot(self.store.as_of(release)), info
+
+        with self._release_lock:  # one build per release, however many ask at once
+            return self.memo(("release", key.strip().lower()), build)
 
     def memo(self, key: tuple[str, str], build: Callable[[], T]) -> T:
         """`build()` once per key and process (views keep derived values here)."""

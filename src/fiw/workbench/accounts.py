@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,6 +33,14 @@ def now() -> datetime:
 def aware(moment: datetime) -> datetime:
     """A stored time as UTC (SQLite hands back naive datetimes)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection in autocommit, for a read of one statement: no BEGIN and no ROLLBACK,
+    so one round trip to PostgreSQL instead of three (one statement sees one snapshot)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, Select, bindparam, func, insert, select
 
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages.model import Report, report_from_json
@@ -22,7 +23,7 @@ from fiw.store.workbench_schema import (
     WorkbenchEdition,
     table_of,
 )
-from fiw.workbench.accounts import Actor, now
+from fiw.workbench.accounts import Actor, now, reading
 from fiw.workbench.content import DraftContent, Note, Q, changed_codes, check, result
 from fiw.workbench.errors import Forbidden, Missing, WorkbenchError
 
@@ -268,8 +269,9 @@ def authors(connection: Connection, draft_id: int) -> list[str]:
     )
 
 
-def _extras(connection: Connection, draft_id: int) -> dict[str, Any]:
-    """The latest return's comments, the authors and the publication, in one query."""
+def _extras_columns(draft_id: Any) -> tuple[list[Any], Any]:
+    """The columns of the latest return's comments, the authors and the publication of the
+    draft `draft_id` (a column or a bound parameter), and the joins they need from DRAFTS."""
     t = TRANSITIONS.c
     comments = (
         select(t.comments)
@@ -283,6 +285,7 @@ def _extras(connection: Connection, draft_id: int) -> dict[str, Any]:
         .join(REVISIONS, REVISIONS.c.author_id == USERS.c.id)
         .where(REVISIONS.c.draft_id == draft_id, REVISIONS.c.kind != "open")
         .distinct()
+        .correlate(DRAFTS)  # inside the load query: the outer draft, not a second FROM
         .subquery()
     )
     authored = select(func.aggregate_strings(names.c.name, ",")).scalar_subquery()
@@ -290,29 +293,30 @@ def _extras(connection: Connection, draft_id: int) -> dict[str, Any]:
     revision = REVISIONS.alias("published_revision")
     approver = USERS.alias("approver")
     publisher = USERS.alias("publisher")
-    row = connection.execute(
-        select(
-            comments.label("comments"),
-            authored.label("authors"),
-            revision.c.number,
-            p.c.revision_id,
-            approver.c.name.label("approver"),
-            publisher.c.name.label("publisher"),
-            p.c.published_at,
-        )
-        .select_from(
-            DRAFTS.outerjoin(p, p.c.draft_id == DRAFTS.c.id)
-            .outerjoin(revision, revision.c.id == p.c.revision_id)
-            .outerjoin(approver, approver.c.id == p.c.approver_id)
-            .outerjoin(publisher, publisher.c.id == p.c.publisher_id)
-        )
-        .where(DRAFTS.c.id == draft_id)
-    ).one()
+    columns = [
+        comments.label("comments"),
+        authored.label("authors"),
+        revision.c.number.label("published_number"),
+        p.c.revision_id.label("published_revision_id"),
+        approver.c.name.label("approver"),
+        publisher.c.name.label("publisher"),
+        p.c.published_at,
+    ]
+    joins = (
+        DRAFTS.outerjoin(p, p.c.draft_id == DRAFTS.c.id)
+        .outerjoin(revision, revision.c.id == p.c.revision_id)
+        .outerjoin(approver, approver.c.id == p.c.approver_id)
+        .outerjoin(publisher, publisher.c.id == p.c.publisher_id)
+    )
+    return columns, joins
+
+
+def _extras_of(row: Any) -> dict[str, Any]:
     published = None
-    if row.revision_id is not None:
+    if row.published_revision_id is not None:
         published = {
-            "revision": row.number,
-            "revision_id": row.revision_id,
+            "revision": row.published_number,
+            "revision_id": row.published_revision_id,
             "approver": row.approver,
             "publisher": row.publisher,
             "published_at": row.published_at.isoformat(),
@@ -324,22 +328,51 @@ def _extras(connection: Connection, draft_id: int) -> dict[str, Any]:
     }
 
 
-def load(
-    connection: Connection, actor: Actor, country_id: str, edition: int
-) -> tuple[DraftRow, DraftContent, DraftContent | None]:
-    """A draft the user may see, its current content and the previous edition's scores, in
-    one query (Forbidden, checked first, or Missing)."""
-    if not may_see(actor, country_id):
-        raise Forbidden(f"{country_id} is not among your assigned countries")
+@cache
+def _extras_query() -> Select[Any]:
+    columns, joins = _extras_columns(bindparam("draft_id"))
+    return select(*columns).select_from(joins).where(DRAFTS.c.id == bindparam("draft_id"))
+
+
+def _extras(connection: Connection, draft_id: int) -> dict[str, Any]:
+    """The latest return's comments, the authors and the publication, in one query."""
+    return _extras_of(connection.execute(_extras_query(), {"draft_id": draft_id}).one())
+
+
+@cache
+def _load_query() -> Select[Any]:
+    """A draft by country and edition with its current content, the previous edition's
+    scores and Q, and the extras of `view`: one statement, built once (bound parameters)."""
     a = ASSESSMENTS.c
     d = DRAFTS.c
-    row = connection.execute(
+    extras, joins = _extras_columns(d.id)
+    return (
         select(DRAFTS, REVISIONS.c.content, a.q.label("previous_q"),
-               *(a[c.lower()].label(f"previous_{c}") for c in INDICATORS))
+               *(a[c.lower()].label(f"previous_{c}") for c in INDICATORS), *extras)
+        .select_from(joins)
         .join(REVISIONS, (REVISIONS.c.draft_id == d.id) & (REVISIONS.c.number == d.revision))
         .outerjoin(ASSESSMENTS, (a.country_id == d.country_id) & (a.edition == d.previous))
-        .where(d.country_id == country_id, d.edition == edition)
-    ).first()  # fmt: skip
+        .where(d.country_id == bindparam("country_id"), d.edition == bindparam("edition"))
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A draft as one query reads it: its row, current content, the previous edition's
+    scores and Q, and the extras `view` shows (comments, authors, publication)."""
+
+    draft: DraftRow
+    content: DraftContent
+    previous: DraftContent | None
+    extras: dict[str, Any]
+
+
+def load(connection: Connection, actor: Actor, country_id: str, edition: int) -> Loaded:
+    """A draft the user may see, with all `view` needs, in one query (Forbidden, checked
+    first, or Missing)."""
+    if not may_see(actor, country_id):
+        raise Forbidden(f"{country_id} is not among your assigned countries")
+    row = connection.execute(_load_query(), {"country_id": country_id, "edition": edition}).first()
     if row is None:
         draft_row(connection, country_id, edition)  # raises Missing, naming the fix
         raise AssertionError("unreachable")
@@ -351,7 +384,8 @@ def load(
         previous = DraftContent(
             scores={c: int(values[f"previous_{c}"]) for c in INDICATORS}, q=int(row.previous_q)
         )
-    return draft, DraftContent.model_validate_json(row.content), previous
+    content = DraftContent.model_validate_json(row.content)
+    return Loaded(draft, content, previous, _extras_of(row))
 
 
 def view(
@@ -359,9 +393,10 @@ def view(
     draft: DraftRow,
     content: DraftContent | None = None,
     previous: DraftContent | None = None,
+    extras: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The draft as the API shows it (docs/workbench.md); a caller that holds the current
-    content and the previous edition's passes them in."""
+    content, the previous edition's and the extras (see `load`) passes them in."""
     if content is None:
         content = content_of(connection, draft.id, draft.revision)
     if previous is None:
@@ -387,13 +422,14 @@ def view(
         },
         "changed": changed_codes(content, previous),
         "problems": check(draft.edition, body, previous),
-        **_extras(connection, draft.id),
+        **(extras if extras is not None else _extras(connection, draft.id)),
     }
 
 
 def get_draft(engine: Engine, actor: Actor, country_id: str, edition: int) -> dict[str, Any]:
-    with engine.connect() as connection:
-        return view(connection, *load(connection, actor, country_id, edition))
+    with reading(engine) as connection:
+        loaded = load(connection, actor, country_id, edition)
+        return view(connection, loaded.draft, loaded.content, loaded.previous, loaded.extras)
 
 
 def list_drafts(

@@ -11,11 +11,11 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Insert, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from fiw.store.workbench_schema import User, table_of
-from fiw.workbench.accounts import Actor, now
+from fiw.workbench.accounts import Actor, now, reading
 from fiw.workbench.content import DraftContent, Edit, apply, check, diff, problems_of_keys
 from fiw.workbench.drafts import (
     DRAFTS,
@@ -32,6 +32,45 @@ from fiw.workbench.errors import Conflict, Forbidden, Invalid, StateError
 EDITABLE_STATES = ("draft", "returned", "published")
 USERS = table_of(User)
 LOCK_RETRIES = 20
+# Built once: a save is the load query, these two and the commit. MOVE is the optimistic
+# lock: it moves the draft only while it is still at the revision the edit was based on.
+MOVE = update(DRAFTS).where(
+    DRAFTS.c.id == bindparam("draft"), DRAFTS.c.revision == bindparam("base")
+)
+APPEND = insert(REVISIONS)
+
+
+def _move_and_append() -> Insert:
+    """PostgreSQL: MOVE and APPEND as one statement (a data-modifying WITH), which is atomic
+    on its own: run in autocommit, a save is one round trip after the load. The draft moves
+    only while it is at the base revision and in the state the save was checked against; the
+    revision is inserted only when it moved (RETURNING its id: none, nothing was written)."""
+    r = REVISIONS.c
+    moved = (
+        update(DRAFTS)
+        .where(
+            DRAFTS.c.id == bindparam("draft"),
+            DRAFTS.c.revision == bindparam("base"),
+            DRAFTS.c.state == bindparam("was"),
+        )
+        .values(
+            revision=bindparam("new_number"), state=bindparam("to"), updated_at=bindparam("moment")
+        )
+        .returning(DRAFTS.c.id)
+        .cte("moved")
+    )
+    columns = (r.number, r.kind, r.based_on, r.author_id, r.created_at, r.changed, r.content)
+    # parameters named after no column: a name of one of the draft's columns would be SET
+    values = [bindparam("moment" if c is r.created_at else f"new_{c.name}", type_=c.type)
+              for c in columns]  # fmt: skip
+    return (
+        insert(REVISIONS)
+        .from_select([r.draft_id, *columns], select(moved.c.id, *values))
+        .returning(r.id)
+    )
+
+
+MOVE_AND_APPEND = _move_and_append()
 
 
 class _Stale(Exception):
@@ -48,9 +87,16 @@ def _save_once(
     kind: str,
     restore_of: int | None,
 ) -> dict[str, Any] | None:
-    """One attempt; None when the revision moved under us (the caller answers Conflict)."""
-    with engine.begin() as connection:
-        draft, current, previous = load(connection, actor, country_id, edition)
+    """One attempt; None when the draft is no longer at `base` (the caller answers Conflict),
+    _Stale when it moved between the load and the write (the caller tries again).
+
+    On PostgreSQL: the load, then MOVE_AND_APPEND, each a statement in autocommit (two round
+    trips; the write is its own transaction). Elsewhere: load, MOVE and APPEND in one
+    transaction."""
+    single = engine.dialect.name == "postgresql"
+    with reading(engine) if single else engine.begin() as connection:
+        loaded = load(connection, actor, country_id, edition)
+        draft, current, previous = loaded.draft, loaded.content, loaded.previous
         if not may_edit(actor, country_id):
             raise Forbidden(f"a {actor.role} does not edit drafts")
         if draft.state not in EDITABLE_STATES:
@@ -71,30 +117,41 @@ def _save_once(
         new = DraftContent.model_validate(merged)
         changes = diff(current, new)
         if not changes and restore_of is None:
-            return view(connection, draft, current, previous)
+            return view(connection, draft, current, previous, loaded.extras)
         state = "draft" if draft.state == "published" else draft.state
         moment = now()
-        moved = connection.execute(
-            update(DRAFTS)
-            .where(DRAFTS.c.id == draft.id, DRAFTS.c.revision == base)
-            .values(revision=base + 1, state=state, updated_at=moment)
-        )
-        if moved.rowcount != 1:
-            raise _Stale  # rolls the transaction back
-        connection.execute(
-            insert(REVISIONS).values(
-                draft_id=draft.id,
-                number=base + 1,
-                kind=kind,
-                based_on=restore_of or base,
-                author_id=actor.id,
-                created_at=moment,
-                changed=json.dumps([c["field"] for c in changes]),
-                content=new.model_dump_json(),
-            )
-        )
+        revision = {
+            "draft_id": draft.id,
+            "number": base + 1,
+            "kind": kind,
+            "based_on": restore_of or base,
+            "author_id": actor.id,
+            "created_at": moment,
+            "changed": json.dumps([c["field"] for c in changes]),
+            "content": new.model_dump_json(),
+        }
+        if single:
+            skip = ("draft_id", "created_at")
+            fields = {f"new_{k}": v for k, v in revision.items() if k not in skip}
+            written = connection.execute(
+                MOVE_AND_APPEND,
+                {**fields, "draft": draft.id, "base": base, "was": draft.state, "to": state,
+                 "moment": moment},
+            )  # fmt: skip
+            if written.first() is None:
+                raise _Stale  # nothing was written
+        else:
+            moved = connection.execute(
+                MOVE, {"draft": draft.id, "base": base, "revision": base + 1, "state": state,
+                       "updated_at": moment},
+            )  # fmt: skip
+            if moved.rowcount != 1:
+                raise _Stale  # rolls the transaction back
+            connection.execute(APPEND, revision)
         after = replace(draft, revision=base + 1, state=state, updated_at=moment)
-        return view(connection, after, new, previous)
+        # the save made its author one of the draft's; comments and publication stay
+        authors = sorted({*loaded.extras["authors"], actor.name})
+        return view(connection, after, new, previous, {**loaded.extras, "authors": authors})
 
 
 def save(
@@ -110,27 +167,28 @@ def save(
 ) -> dict[str, Any]:
     """Apply `edit` to the draft as revision base + 1; Conflict when `base` is stale,
     Invalid listing every problem, StateError in a state that takes no edits."""
+    saved = None
     for attempt in range(LOCK_RETRIES):
         try:
             saved = _save_once(engine, actor, country_id, edition, base, edit, kind, restore_of)
-        except _Stale:
-            saved = None
+        except _Stale:  # moved meanwhile: the next load tells a new revision from a new state
+            continue
         except OperationalError as exc:  # SQLite: another writer held the file; try again
             if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
                 raise
             time.sleep(0.01 * (attempt + 1))
             continue
-        if saved is not None:
-            return saved
-        with engine.connect() as connection:
-            theirs = view(connection, draft_row(connection, country_id, edition))
-        raise Conflict(
-            f"{country_id} {edition} is at revision {theirs['revision']}, your edit was based "
-            f"on revision {base}",
-            yours=edit.sent(),
-            theirs=theirs,
-        )
-    raise AssertionError("unreachable")
+        break
+    if saved is not None:
+        return saved
+    with reading(engine) as connection:
+        theirs = view(connection, draft_row(connection, country_id, edition))
+    raise Conflict(
+        f"{country_id} {edition} is at revision {theirs['revision']}, your edit was based "
+        f"on revision {base}",
+        yours=edit.sent(),
+        theirs=theirs,
+    )
 
 
 def restore(

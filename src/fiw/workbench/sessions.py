@@ -13,11 +13,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Select, bindparam, delete, func, insert, select, update
 
 from fiw.store.workbench_schema import Assignment, LoginFailures, Session, User, table_of
-from fiw.workbench.accounts import Actor, actor, aware, now, verify
+from fiw.workbench.accounts import Actor, actor, aware, now, reading, verify
 from fiw.workbench.errors import NotLoggedIn, Throttled
 
 SESSIONS = table_of(Session)
@@ -26,6 +28,7 @@ FAILURES = table_of(LoginFailures)
 WINDOW = timedelta(minutes=15)
 SLOW_FROM = 3
 MAX_DELAY = 4.0
+COUNTRY_SEPARATOR = " "  # country ids are slugs: no spaces
 
 
 @dataclass(frozen=True)
@@ -141,47 +144,56 @@ def login(
     return Login(token, csrf, found)
 
 
+@cache
+def _session_query() -> Select[Any]:
+    """A session, its user and (analysts) their countries: one statement, built once."""
+    users = table_of(User)
+    countries = (
+        select(func.aggregate_strings(ASSIGNED.c.country_id, COUNTRY_SEPARATOR))
+        .where(ASSIGNED.c.user_id == SESSIONS.c.user_id)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            SESSIONS.c.user_id,
+            SESSIONS.c.csrf_token,
+            SESSIONS.c.seen_at,
+            SESSIONS.c.expires_at,
+            users.c.name,
+            users.c.role,
+            users.c.disabled,
+            countries.label("countries"),
+        )
+        .join(users, users.c.id == SESSIONS.c.user_id)
+        .where(SESSIONS.c.id == bindparam("digest"))
+    )
+
+
 def session(engine: Engine, token: str | None, policy: LoginPolicy = LoginPolicy()) -> Login:
-    """The live session of a cookie's token; NotLoggedIn when none, expired or idle too long."""
+    """The live session of a cookie's token; NotLoggedIn when none, expired or idle too long.
+
+    Every request asks this: one indexed query (by the token's digest, the primary key) on a
+    connection in autocommit, so one round trip to the database; a write at most a minute."""
     if not token:
         raise NotLoggedIn("log in first", fix="POST /api/v1/auth/login")
     digest = _digest(token)
-    users = table_of(User)
-    with engine.connect() as connection:
-        row = connection.execute(
-            select(
-                SESSIONS.c.user_id,
-                SESSIONS.c.csrf_token,
-                SESSIONS.c.seen_at,
-                SESSIONS.c.expires_at,
-                users.c.name,
-                users.c.role,
-                users.c.disabled,
-            )
-            .join(users, users.c.id == SESSIONS.c.user_id)
-            .where(SESSIONS.c.id == digest)
-        ).first()
-        found = None
-        if row is not None and not row.disabled:
-            countries: frozenset[str] = frozenset()
-            if row.role == "analyst":
-                countries = frozenset(
-                    connection.execute(
-                        select(ASSIGNED.c.country_id).where(ASSIGNED.c.user_id == row.user_id)
-                    ).scalars()
-                )
-            found = Actor(row.user_id, row.name, row.role, countries)
+    with reading(engine) as connection:
+        row = connection.execute(_session_query(), {"digest": digest}).first()
     moment = now()
     idle = timedelta(hours=policy.session_hours * 2 / 3)
     if (
         row is None
-        or found is None
+        or row.disabled
         or aware(row.expires_at) <= moment
         or aware(row.seen_at) + idle <= moment
     ):
         raise NotLoggedIn("the session has ended or expired: log in again")
+    countries: frozenset[str] = frozenset()
+    if row.role == "analyst" and row.countries:
+        countries = frozenset(row.countries.split(COUNTRY_SEPARATOR))
+    found = Actor(row.user_id, row.name, row.role, countries)
     if moment - aware(row.seen_at) > timedelta(minutes=1):  # at most one write a minute
-        with engine.begin() as connection:
+        with reading(engine) as connection:  # one statement: autocommit commits it
             connection.execute(
                 update(SESSIONS).where(SESSIONS.c.id == digest).values(seen_at=moment)
             )

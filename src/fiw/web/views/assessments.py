@@ -63,12 +63,16 @@ async def assessments(
     format: str | None = None,
     limit: int | None = None,
     offset: int | None = None,
+    release: str | None = None,
 ) -> Response:
     """Country-editions with the 25 indicator scores, Q, subtotals, PR, CL, total, ratings
     and status; every filter is optional (`?format=csv` for CSV). Paged: `limit` (1 to 5000,
-    1000 by default) and `offset`; `X-Total-Count` and `Link` headers say the rest."""
+    1000 by default) and `offset`; `X-Total-Count` and `Link` headers say the rest. `release`
+    (a sha256 prefix or id, as `fiw releases` lists them): the scores as that imported
+    release had them."""
     parse_format(format)
-    rows = snapshot(request).scores(
+    snap = snapshot(request) if release is None else snapshot(request).for_release(release)[0]
+    rows = snap.scores(
         edition=check_edition(request, edition) if edition is not None else None,
         region=parse_region(request, region),
         status=parse_status(status),

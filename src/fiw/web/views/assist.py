@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from fiw.assist.suggestion import Suggestion
 from fiw.web.queries import snapshot
-from fiw.web.render import ERRORS, ErrorBody
+from fiw.web.render import ERRORS, ErrorBody, json_response
 
 if TYPE_CHECKING:
-    from fiw.assist import AssistModel, Suggestion
+    from fiw.assist import AssistModel
 
 router = APIRouter()
 TEXT_LIMIT = 100_000
@@ -41,25 +43,6 @@ class SuggestRequest(BaseModel):
     )
 
 
-class SuggestionOut(BaseModel):
-    """The assistant's reading of one cell (as `fiw assist check --json` prints it)."""
-
-    country_id: str
-    country: str
-    edition: int
-    indicator: str
-    score: int | None
-    suggested: int
-    probabilities: list[float]
-    direction: str
-    suspicion: float | None
-    sentences: list[str]
-
-
-def _out(row: Suggestion) -> SuggestionOut:
-    return SuggestionOut.model_validate(row.to_json())
-
-
 def _model(request: Request) -> AssistModel:
     """The saved model, loaded once per served snapshot (409 naming `fiw assist train` if none)."""
     from fiw.assist import load
@@ -70,9 +53,9 @@ def _model(request: Request) -> AssistModel:
 
 
 @router.post(
-    "/api/v1/assist/suggest", response_model=SuggestionOut, responses=RESPONSES, tags=["assist"]
+    "/api/v1/assist/suggest", response_model=Suggestion, responses=RESPONSES, tags=["assist"]
 )
-def suggest(request: Request, body: SuggestRequest) -> SuggestionOut:
+def suggest(request: Request, body: SuggestRequest) -> Response:
     """A probability for each score, the suggested score and the sentences behind it."""
     from fiw.assist import suggest_text
 
@@ -80,19 +63,19 @@ def suggest(request: Request, body: SuggestRequest) -> SuggestionOut:
         _model(request), body.indicator, body.text, score=body.score,
         previous_score=body.previous_score, previous_text=body.previous_text,
     )  # fmt: skip
-    return _out(row)
+    return json_response(row)
 
 
 @router.get(
-    "/api/v1/assist/check", response_model=list[SuggestionOut], responses=RESPONSES, tags=["assist"]
+    "/api/v1/assist/check", response_model=list[Suggestion], responses=RESPONSES, tags=["assist"]
 )
 def check(
     request: Request,
     edition: int = Query(description="edition to check (after the model's training editions)"),
     top: int = Query(50, ge=1, le=10_000, description="the K most suspicious cells"),
-) -> list[SuggestionOut]:
+) -> Response:
     """An edition's country cells ranked by how unlikely their score is given the text."""
     from fiw.assist import check_edition
 
     rows, _ = check_edition(_model(request), snapshot(request).store, edition, top)
-    return [_out(r) for r in rows]
+    return json_response(rows, kind=list[Suggestion])

@@ -17,7 +17,7 @@ from fiw.web.errors import NotFound
 from fiw.web.highlight import highlighter
 from fiw.web.queries import find_country, snapshot
 from fiw.web.render import ERRORS, PageContext, json_response, page, respond
-from fiw.web.snapshot import CountryInfo, Row, Snapshot
+from fiw.web.snapshot import CountryInfo, ReleaseInfo, Row, Snapshot
 
 router = APIRouter()
 MAXIMA = {"total": TOTAL_MAX, **{code.lower(): AGGREGATE_MAX[code] for code in AGGREGATES}}
@@ -69,6 +69,7 @@ class RatingEntry:
     cl_rating: int | None
     status: str | None
     raw: str | None
+    derived_from: str | None = None  # "All_data": derived before the ratings workbook had it
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class CountryPage(PageContext):
     changes: CountryChanges  # its largest gains and declines, longest run of decline
     report_imported: bool
     report: ReportView | None
+    release: ReleaseInfo | None  # `?release=`: the imported release shown; None: current data
 
 
 def _edition_score(row: Row) -> EditionScore:
@@ -144,6 +146,7 @@ def _rating_entry(r: Row) -> RatingEntry:
     return RatingEntry(
         edition=str(r["edition_label"]), year=r["year"], order=r["order"], period=r["period"],
         pr_rating=r["pr_rating"], cl_rating=r["cl_rating"], status=r["status"], raw=r["raw"],
+        derived_from=r.get("derived_from"),
     )  # fmt: skip
 
 
@@ -180,8 +183,11 @@ def _report_view(report: Report | None) -> ReportView | None:
     )
 
 
-def source(snap: Snapshot, country: CountryInfo, edition: int) -> Source:
-    """The period the edition covers, its report on freedomhouse.org, and the citation."""
+def source(
+    snap: Snapshot, country: CountryInfo, edition: int, shown: ReleaseInfo | None = None
+) -> Source:
+    """The period the edition covers, its report on freedomhouse.org, and the citation (of
+    the release shown, by file and sha256, where the page shows one)."""
     import fiw
 
     info = snap.edition_info(edition)
@@ -193,6 +199,11 @@ def source(snap: Snapshot, country: CountryInfo, edition: int) -> Source:
         f"Freedom House, Freedom in the World ratings and statuses {years[0]}-{years[-1]} and "
         f"scores {snap.editions[0]}-{snap.editions[-1]} (official workbooks)"
     )
+    if shown is not None:
+        release = (
+            f"Freedom House, {shown.file} (sha256 {shown.sha256}, imported "
+            f"{shown.imported_at[:10]})"
+        )
     title = f"Freedom in the World {label}: {country.name}"
     apa = (
         f"Freedom House. ({edition}). {title} [Data set; period covered: {covers}]. "
@@ -212,10 +223,20 @@ def rated_editions(snap: Snapshot, country: CountryInfo) -> list[int]:
     return [r["year"] for r in snap.ratings_of(country.id) if r["year"] is not None]
 
 
-def country_page(request: Request, country: CountryInfo, edition: int) -> CountryPage:
-    """Everything fiw knows about `country` in `edition`, with the edition before it (ratings
-    and status only for editions without scores)."""
+def release_snapshot(request: Request, release: str | None) -> tuple[Snapshot, ReleaseInfo | None]:
+    """The served data, or the data as an imported release had it (`?release=`)."""
     snap = snapshot(request)
+    if release is None:
+        return snap, None
+    return snap.for_release(release)
+
+
+def country_page(
+    request: Request, country: CountryInfo, edition: int, release: str | None = None
+) -> CountryPage:
+    """Everything fiw knows about `country` in `edition`, with the edition before it (ratings
+    and status only for editions without scores), as served or as `release` had it."""
+    snap, shown = release_snapshot(request, release)
     rows = snap.by_country.get(country.id, [])
     by_edition = {r["edition"]: r for r in rows}
     row = by_edition.get(edition)
@@ -236,12 +257,12 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
         past = country_history(snap, country)
         return CountryPage(
             country=country, edition=edition, label=info.label if info else str(edition),
-            scored=False, editions=editions, source=source(snap, country, edition),
+            scored=False, editions=editions, source=source(snap, country, edition, shown),
             status=rating["status"], pr=None, cl=None, total=None,
             pr_rating=rating["pr_rating"], cl_rating=rating["cl_rating"], q=0, add_a=None,
             maxima=MAXIMA, last_year=None, categories=[], history=past.history,
             ratings=past.ratings, indicator_history=past.indicator_history,
-            changes=past.changes, report_imported=False, report=None,
+            changes=past.changes, report_imported=False, report=None, release=shown,
         )  # fmt: skip
     earlier = [e for e in by_edition if e < edition]
     prev = by_edition[earlier[-1]] if earlier else None
@@ -281,7 +302,7 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
         label=info.label if info else str(edition),
         scored=True,
         editions=editions,
-        source=source(snap, country, edition),
+        source=source(snap, country, edition, shown),
         status=row["status"],
         pr=row["pr"], cl=row["cl"], total=row["total"],
         pr_rating=row["pr_rating"], cl_rating=row["cl_rating"],
@@ -296,6 +317,7 @@ def country_page(request: Request, country: CountryInfo, edition: int) -> Countr
         changes=past.changes,
         report_imported=report is not None,
         report=_report_view(report),
+        release=shown,
     )  # fmt: skip
 
 
@@ -376,14 +398,15 @@ def _csv_rows(ctx: CountryPage) -> tuple[list[dict[str, Any]], list[str], str]:
 
 @page(router, "/country/{key}/{edition:int}", csv=True)
 async def country_edition(
-    request: Request, key: str, edition: int, hl: str | None = None
+    request: Request, key: str, edition: int, hl: str | None = None, release: str | None = None
 ) -> Response:
-    """A country's scores, narratives, ratings and status in one edition, with its history."""
+    """A country's scores, narratives, ratings and status in one edition, with its history;
+    `?release=` (a sha256 prefix or id, `fiw releases`) as that imported release had them."""
     country = find_country(request, key)
     if key != country.id:  # ISO3 or another spelling: send to the canonical address
         return _redirect(request, country, edition, keep_query=True)
-    ctx = country_page(request, country, edition)
-    past = country_history(snapshot(request), country)
+    ctx = country_page(request, country, edition, release)
+    past = country_history(release_snapshot(request, release)[0], country)
     return respond(
         request, "country.html", ctx, csv_rows=lambda: _csv_rows(ctx),
         scores_chart=Markup(past.scores_chart), ratings_chart=Markup(past.ratings_chart),
@@ -420,9 +443,10 @@ class CountryHistoryBody(CountryInfo):
 @router.get(
     "/api/v1/countries/{key}", response_model=CountryDetail, responses=ERRORS, tags=["countries"]
 )
-async def api_country(request: Request, key: str) -> Response:
-    """A country or territory (by id or ISO3) and its latest assessment with all scores."""
-    snap = snapshot(request)
+async def api_country(request: Request, key: str, release: str | None = None) -> Response:
+    """A country or territory (by id or ISO3) and its latest assessment with all scores;
+    `release` (a sha256 prefix or id) as that imported release had them."""
+    snap, _ = release_snapshot(request, release)
     country = find_country(request, key)
     rows = snap.by_country.get(country.id, [])
     ratings = snap.ratings_of(country.id)

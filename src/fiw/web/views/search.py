@@ -20,6 +20,7 @@ from fiw.store.search import SearchHit
 from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
 from fiw.web.render import (
     CSV_RESPONSE,
+    ErrorBody,
     PageContext,
     csv_response,
     flat_rows,
@@ -57,6 +58,12 @@ class SearchBusy(FiwError):
 
     http_status = 429
     where = "q"
+
+
+BUSY: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorBody, "description": "Too many searches at once: try again in seconds"}
+}
+"""The OpenAPI response of the routes that take a search slot (SearchBusy)."""
 
 
 CSV_COLUMNS = [*(f.name for f in fields(SearchHit) if f.name != "marks"), "url"]
@@ -175,7 +182,10 @@ def search_page(
 
 
 @router.get(
-    "/api/v1/search", response_model=list[SearchHit], responses=CSV_RESPONSE, tags=["search"]
+    "/api/v1/search",
+    response_model=list[SearchHit],
+    responses={**CSV_RESPONSE, **BUSY},
+    tags=["search"],
 )
 def search_api(
     request: Request,

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from fiw.settings import Settings
-from fiw.store.database import make_engine
+from fiw.store.database import make_engine, normalise_url
 from fiw.web.errors import error_response
 from fiw.web.workbench import api, assistant
 from fiw.web.workbench.auth import LOGIN_PAGE, LoginRedirect
@@ -67,10 +67,24 @@ async def _login_redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.target, status_code=303)
 
 
+POOL_SIZE = 16
+"""PostgreSQL connections each process keeps open (as many more may open for a burst). A
+request holds one at a time, so this many editors saving at once never wait for a new
+connection: above the pool's size, SQLAlchemy opens one per checkout and closes it after,
+and a new PostgreSQL connection costs a process and a login (docs/workbench.md)."""
+
+
+def pool(settings: Settings) -> dict[str, Any]:
+    """The workbench engine's pool settings: POOL_SIZE kept on PostgreSQL; SQLite's default."""
+    if normalise_url(settings.database_url).get_backend_name() != "postgresql":
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the workbench (on the store at settings.database_url) to the app."""
     policy = LoginPolicy(settings.session_hours, settings.login_delay, settings.login_limit)
-    app.state.workbench = Workbench(make_engine(settings.database_url), policy)
+    app.state.workbench = Workbench(make_engine(settings.database_url, **pool(settings)), policy)
     app.include_router(api.router)
     app.include_router(assistant.router)
     if importlib.util.find_spec(PAGES) is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any, Literal
 
+from anyio import to_thread
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -15,7 +16,7 @@ from fiw.store.workbench_schema import STATES
 from fiw.web.workbench.auth import (
     User,
     clear_session_cookie,
-    current_login,
+    request_login,
     session_token,
     set_session_cookie,
     workbench,
@@ -52,15 +53,23 @@ class Countries(BaseModel):
     countries: list[str]
 
 
-def country_id(request: Request, country: str) -> str:
-    """The country id for an id, ISO3 code or name the explorer knows (else as given)."""
+def _resolve(data: Any, country: str) -> str:
     from fiw.errors import UnknownCountry
 
     try:
-        found: str = request.app.state.data.country(country).id
+        found: str = data.country(country).id
     except UnknownCountry:
         return country
     return found
+
+
+async def country_id(request: Request, country: str) -> str:
+    """The country id for an id, ISO3 code or name the explorer knows (else as given). An
+    id is a dict lookup, answered on the event loop; names may take longer: a worker thread."""
+    data = request.app.state.data
+    if country in data.countries:
+        return country
+    return await to_thread.run_sync(_resolve, data, country)
 
 
 CountryId = Annotated[str, Depends(country_id)]
@@ -102,7 +111,7 @@ def logout(request: Request, user: User) -> JSONResponse:
 @router.get("/api/v1/auth/me", tags=["auth"])
 def me(request: Request, user: User) -> JSONResponse:
     """The logged-in user, their role, countries and CSRF token."""
-    return _json({**user.to_dict(), "csrf_token": current_login(request).csrf_token})
+    return _json({**user.to_dict(), "csrf_token": request_login(request).csrf_token})
 
 
 # --- editions ---------------------------------------------------------------------------------

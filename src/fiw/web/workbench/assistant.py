@@ -45,17 +45,8 @@ def draft_suggestions(request: Request, role: str, draft: dict[str, Any]) -> dic
         return answer
     answer["available"] = True
     answer["trained_until"] = model.info.until
-    answer["suggestions"] = {
-        row.indicator: {
-            "score": row.score,
-            "suggested": row.suggested,
-            "probabilities": [round(p, 4) for p in row.probabilities],
-            "direction": row.direction,
-            "suspicion": None if row.suspicion is None else round(row.suspicion, 4),
-            "unsupported": unsupported(row),
-            "previous": row.previous,
-            "sentences": list(row.sentences),
-        }
+    answer["suggestions"] = {  # the API's shape of a suggestion, and what the editor adds
+        row.indicator: {**row.to_json(), "unsupported": unsupported(row), "previous": row.previous}
         for row in rows
     }
     return answer

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import Depends, Request, Response
 
 from fiw.workbench import Actor, Login, Workbench
@@ -44,14 +45,19 @@ def request_login(request: Request) -> Login:
     return found
 
 
-def current_login(request: Request) -> Login:
-    """Dependency: the session of an API request (401 without one)."""
-    return request_login(request)
+async def current_login(request: Request) -> Login:
+    """Dependency: the session of an API request (401 without one). Async, so that FastAPI
+    runs it on the event loop: the CSRF middleware has already looked up an unsafe
+    request's session, and only a lookup still to do goes to a worker thread."""
+    found: Login | None = getattr(request.state, STATE_KEY, None)
+    if found is None:
+        found = await to_thread.run_sync(request_login, request)
+    return found
 
 
-def current_user(request: Request) -> Actor:
+async def current_user(request: Request) -> Actor:
     """Dependency: the user of an API request (401 without a session)."""
-    return request_login(request).actor
+    return (await current_login(request)).actor
 
 
 def page_user(request: Request) -> Actor:
