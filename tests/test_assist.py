@@ -18,6 +18,7 @@ from fiw.assist import (
     suggest_text,
     train,
 )
+from fiw.assist.change import diffs
 from fiw.assist.errors import ModelMissing, ModelStale, NotEnoughData, TrainedOnEdition
 from fiw.assist.text import diff, split_sentences, states_score
 from fiw.methodology.vocabulary import INDICATORS
@@ -177,6 +178,25 @@ def test_suggest_text_with_history_favours_last_years_score_for_the_same_text(
     )
     assert row.suggested == item.score
     assert len(row.probabilities) == 5
+
+
+def test_a_score_at_its_bound_keeps_its_chance_of_moving_the_other_way(
+    assist_slice: Slice,
+) -> None:
+    ds = assist_slice.dataset()
+    cells = load_corpus(ds).where([2023])
+    ds.engine.dispose()
+    model = assist_slice.model
+    bound = [c for c in cells if c.previous and c.previous.score in (c.low, c.high)]
+    assert bound
+    moves = model.change.predict_proba(bound, diffs(bound), model.level)
+    probabilities, _ = model.probabilities(bound)
+    for cell, move, row in zip(bound, moves, probabilities, strict=True):
+        assert cell.previous is not None
+        before = cell.previous.score
+        assert row[before] == pytest.approx(move[1])  # a move the text implies is not lost
+        beyond = row[before + 1 :] if before == cell.high else row[:before]
+        assert beyond.sum() == pytest.approx(0.0)
 
 
 def test_missing_model_names_the_train_command(tmp_path: object) -> None:

@@ -1,10 +1,16 @@
 """The change model: did the score move from last year's, and which way, given the texts?
 
 Per cell with a history: the sentences added and removed since last year (`text.diff`) feed a
-logistic regression on their TF-IDF (down / same / up); a gradient-boosted classifier then
-reads its probabilities beside how much of the text was rewritten (word overlap, sentences
+logistic regression on their TF-IDF (down / same / up); gradient-boosted classifiers then
+read its probabilities beside how much of the text was rewritten (word overlap, sentences
 added, removed, kept), the previous score, the indicator, and the same signals averaged over
 the whole report (a country whose report was rewritten is one whose scores moved).
+
+Whether the score moved and which way are answered apart: the probability of a move is the
+mean of a three-class (down / same / up) and a two-class (moved / same) boosted classifier,
+and its direction comes from a logistic regression fitted on the moved cells alone (a few
+hundred a year, too few for boosting to learn the direction from among thousands of
+unchanged cells); a score at its indicator's bound can only move the other way.
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from fiw.assist.corpus import Cell
-from fiw.assist.level import FOLDS, LevelModel, Matrix, codes_of, group_mean
+from fiw.assist.level import CODE_INDEX, FOLDS, LevelModel, Matrix, codes_of, group_mean
 from fiw.assist.text import TextDiff, diff
 
 DIRECTIONS = (-1, 0, 1)
@@ -142,12 +150,32 @@ def _dense(
     )
 
 
+def _boosted() -> HistGradientBoostingClassifier:
+    """A change classifier (deterministic: no early stopping, fixed seed)."""
+    return HistGradientBoostingClassifier(
+        max_iter=200,
+        learning_rate=0.05,
+        categorical_features=[0],
+        early_stopping=False,
+        random_state=0,
+    )
+
+
+def _way(dense: Matrix) -> Matrix:
+    """The direction model's inputs: the dense features, the indicator one-hot."""
+    codes = dense[:, 0].astype(np.int64)
+    return np.column_stack([dense[:, 1:], np.eye(len(CODE_INDEX))[codes]])
+
+
 @dataclass
 class ChangeModel:
     """Probabilities that a score went down, stayed or went up since last year."""
 
     text: DiffText
     classifier: HistGradientBoostingClassifier
+    moved: HistGradientBoostingClassifier
+    way: Pipeline | None
+    up_share: float
 
     @classmethod
     def fit(cls, cells: Sequence[Cell], level: LevelModel) -> ChangeModel:
@@ -160,14 +188,16 @@ class ChangeModel:
         for train, test in GroupKFold(n_splits=folds).split(text, groups=groups):
             fold = DiffText.fit([changes[i] for i in train], [int(v) for v in y[train]])
             text[test] = fold.predict_proba([changes[i] for i in test])
-        classifier = HistGradientBoostingClassifier(
-            max_iter=200,
-            learning_rate=0.05,
-            categorical_features=[0],
-            early_stopping=False,
-            random_state=0,
-        ).fit(_dense(cells, changes, text, levels(cells, level)), y)
-        return cls(DiffText.fit(changes, [int(v) for v in y]), classifier)
+        dense = _dense(cells, changes, text, levels(cells, level))
+        classifier = _boosted().fit(dense, y)
+        moved = _boosted().fit(dense, (y != 0).astype(np.int64))
+        changed = y != 0
+        ups = float(np.mean(y[changed] > 0)) if changed.any() else 0.5
+        way: Pipeline | None = None
+        if len(set(y[changed].tolist())) == 2:
+            way = make_pipeline(StandardScaler(), LogisticRegression(C=0.3, max_iter=2000))
+            way.fit(_way(dense[changed]), y[changed])
+        return cls(DiffText.fit(changes, [int(v) for v in y]), classifier, moved, way, ups)
 
     def predict_proba(
         self,
@@ -179,8 +209,18 @@ class ChangeModel:
         """Down / same / up per cell (each cell must have a history)."""
         text = self.text.predict_proba(changes)
         read = levels(cells, level, stage)
-        raw = self.classifier.predict_proba(_dense(cells, changes, text, read))
-        out = np.zeros((len(cells), len(DIRECTIONS)))
-        for j, label in enumerate(self.classifier.classes_):
-            out[:, DIRECTIONS.index(int(label))] = raw[:, j]
-        return out
+        dense = _dense(cells, changes, text, read)
+        raw = self.classifier.predict_proba(dense)
+        same = raw[:, list(self.classifier.classes_).index(0)]
+        moved = self.moved.predict_proba(dense)
+        labels = list(self.moved.classes_)
+        moves = moved[:, labels.index(1)] if 1 in labels else np.zeros(len(cells))
+        change = (1.0 - same + moves) / 2.0
+        if self.way is None:
+            up = np.full(len(cells), self.up_share)
+        else:
+            up = self.way.predict_proba(_way(dense))[:, list(self.way.classes_).index(1)]
+        before = np.array([c.previous.score for c in cells if c.previous])
+        up = np.where(before >= np.array([c.high for c in cells]), 0.0, up)
+        up = np.where(before <= np.array([c.low for c in cells]), 1.0, up)
+        return np.column_stack([change * (1.0 - up), 1.0 - change, change * up])

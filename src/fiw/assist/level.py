@@ -1,6 +1,6 @@
 """The level model: an indicator's score from text alone (no history), for unseen countries.
 
-Two text models feed a small gradient-boosted classifier:
+Two text models feed a small multinomial logistic regression:
 - a ridge regression on the TF-IDF of the whole report (all 25 narratives): the level the
   country's text implies, a strong prior for every indicator;
 - a ridge regression on the TF-IDF of the indicator's own narrative, with each word also
@@ -19,10 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix, hstack
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from fiw.assist.corpus import Cell
 from fiw.methodology.vocabulary import INDICATOR_MAX, INDICATOR_MIN, INDICATORS
@@ -122,15 +124,16 @@ def _dense(cells: Sequence[Cell], stage: Matrix) -> Matrix:
     return np.column_stack([codes_of(cells).astype(float), stage, lengths])
 
 
-def classifier() -> HistGradientBoostingClassifier:
-    """The stage-two classifier (deterministic: no early stopping, fixed seed)."""
-    return HistGradientBoostingClassifier(
-        max_iter=200,
-        learning_rate=0.05,
-        categorical_features=[0],
-        early_stopping=False,
-        random_state=0,
+def classifier() -> Pipeline:
+    """The stage-two classifier: a multinomial logistic regression on the indicator (one-hot)
+    and the standardised stage-one values. It beat gradient boosting on both validation
+    editions (63.2% against 60.7% exact on 2022, 62.8% against 61.0% on 2023: a few smooth
+    inputs, which boosting cuts into steps); deterministic (lbfgs, no randomness)."""
+    columns = ColumnTransformer(
+        [("indicator", OneHotEncoder(handle_unknown="ignore"), [0])],
+        remainder=StandardScaler(),
     )
+    return make_pipeline(columns, LogisticRegression(C=1.0, max_iter=3000))
 
 
 def country_folds(cells: Sequence[Cell]) -> dict[str, int]:
@@ -169,7 +172,7 @@ class LevelModel:
     text: TextLevel
     folds: list[TextLevel]
     fold_of: dict[str, int]
-    classifier: HistGradientBoostingClassifier
+    classifier: Pipeline
 
     @classmethod
     def fit(cls, cells: Sequence[Cell]) -> LevelModel:
