@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,10 +15,8 @@ if TYPE_CHECKING:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as dicts, a missing value as None (null in JSON, never NaN)."""
-    found: list[dict[str, Any]] = (
-        frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    )
-    return found
+    rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return cast(list[dict[str, Any]], rows)
 
 
 def frame_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "data") -> bytes:
