@@ -1,5 +1,5 @@
 """The docs are checked against the code: every command and API path is documented, every
-command has help text."""
+command has help text; the map of the code fits on a page and no module outgrows it."""
 
 from __future__ import annotations
 
@@ -90,3 +90,13 @@ def test_the_path_pattern_needs_the_whole_path() -> None:
 def test_architecture_fits_on_one_page() -> None:
     lines = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines()
     assert len(lines) <= 120, f"docs/architecture.md has {len(lines)} lines"
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """Small modules a newcomer can read, each owning one noun: none of fiw's over 500 lines."""
+    long = {
+        path.relative_to(ROOT).as_posix(): count
+        for path in sorted((ROOT / "src" / "fiw").rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, f"split these modules by job (lines): {long}"

@@ -28,7 +28,7 @@ from fiw.store.database import make_engine
 from fiw.store.importer import import_files
 from fiw.store.migrate import upgrade
 from tests.conftest import BACKENDS, _fresh_url
-from tests.workbench_support import ThreadServer
+from tests.web_server import ThreadServer
 
 # (workbook column heading, country name as the workbook writes it, edition)
 SCORE_EDITS = [("A1", "Kazakhstan", 2020), ("G2", "Nicaragua", 2018), ("PR rating", "Kenya", 2016)]

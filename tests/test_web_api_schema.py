@@ -32,7 +32,7 @@ from fiw.store.migrate import upgrade
 from fiw.web import create_app
 from fiw.web.security import MAX_URL_BYTES
 from fiw.web.views import search
-from tests.web_server import first_start
+from tests.web_server import ThreadServer, first_start
 
 __all__ = ["first_start"]  # fixture
 EXAMPLES = 40
@@ -71,20 +71,8 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastA
     url = f"sqlite:///{tmp_path_factory.mktemp('refusals') / 'empty.sqlite'}"
     upgrade(make_engine(url))
     app = create_app(Settings(database_url=url), watch=False)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start the explorer within 30 s")
-        time.sleep(0.05)
-    yield app, f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with ThreadServer(app) as served:
+        yield app, served.url
 
 
 def _routes(app: FastAPI) -> list[APIRoute]:

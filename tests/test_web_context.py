@@ -27,6 +27,7 @@ from fiw.settings import Settings
 from fiw.web.app import create_app
 from tests.reports_data import reports_url
 from tests.test_web import error_of, workbook_rows
+from tests.web_server import ThreadServer
 
 __all__ = ["reports_url"]  # fixture
 
@@ -70,22 +71,8 @@ def served(reports_url: str) -> Iterator[tuple[httpx.Client, Recorder]]:
     app = create_app(Settings(database_url=reports_url))
     recorder = Recorder()
     app.state.templates.template_class = recorder.template_class()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start the explorer within 30 s")
-        time.sleep(0.05)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    with ThreadServer(app) as served, httpx.Client(base_url=served.url, timeout=30) as client:
         yield client, recorder
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
 
 
 _requests = itertools.count()

@@ -15,11 +15,11 @@ from sqlalchemy import text
 from fiw.settings import Settings
 from fiw.web.workbench.auth import COOKIE
 from tests.conftest import BACKENDS
+from tests.web_server import ThreadServer
 from tests.workbench_support import (
     EDITION,
     PASSWORD,
     Store,
-    ThreadServer,
     assert_inert_html,
     login,
     make_store,

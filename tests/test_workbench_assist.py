@@ -22,7 +22,8 @@ from fiw.store.importer import import_files
 from fiw.workbench import Workbench
 from tests.assist_data import Slice, assist_slice  # noqa: F401  (the fixture)
 from tests.conftest import _fresh_url
-from tests.workbench_support import PASSWORD, ThreadServer, login
+from tests.web_server import ThreadServer
+from tests.workbench_support import PASSWORD, login
 
 EDITION = 2025  # after the workbooks' last edition: the workbench drafts it
 DRAFT = f"/api/v1/workbench/drafts/kazakhstan/{EDITION}"

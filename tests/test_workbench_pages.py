@@ -15,10 +15,10 @@ import pytest
 from fiw.methodology import load_index
 from fiw.settings import Settings
 from tests.conftest import BACKENDS
+from tests.web_server import ThreadServer
 from tests.workbench_support import (
     EDITION,
     Store,
-    ThreadServer,
     assert_inert_html,
     login,
     make_store,

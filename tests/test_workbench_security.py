@@ -16,7 +16,8 @@ from fiw.settings import Settings
 from tests.conftest import BACKENDS
 from tests.test_web_security import check_headers
 from tests.test_workbench_api import PARAMS, _path, all_routes
-from tests.workbench_support import Store, ThreadServer, assert_inert_html, login, make_store
+from tests.web_server import ThreadServer
+from tests.workbench_support import Store, assert_inert_html, login, make_store
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -1,5 +1,7 @@
-"""Fixtures shared by the web tests: a real `fiw serve` on a free loopback port, and Debian's
-Chromium driven by Playwright. Imported by tests/test_web*.py (not a conftest: only they use it).
+"""Fixtures shared by the web tests: a real `fiw serve` on a free loopback port, an app served
+by uvicorn in a thread (`ThreadServer`, the workbench and vintage tests' too), and Debian's
+Chromium driven by Playwright. Imported by the tests that serve (not a conftest: only they use
+it).
 """
 
 from __future__ import annotations
@@ -8,13 +10,19 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, ConsoleMessage, Page
+
+from fiw.settings import Settings
+from fiw.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -42,6 +50,36 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class ThreadServer:
+    """An app (or the fiw app of `settings`) served by uvicorn in a thread of the test
+    process, on a loopback socket it binds itself: a real HTTP server, `url` to ask it."""
+
+    def __init__(self, app: FastAPI | Settings) -> None:
+        self.app = create_app(app) if isinstance(app, Settings) else app
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = int(self.socket.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning"))
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    def __enter__(self) -> ThreadServer:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                pytest.fail(f"uvicorn did not start on {self.url}")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()
 
 
 def start_server(

@@ -1,27 +1,20 @@
 """Shared by the workbench tests: a store (per backend) with both official workbooks and
-edition 2025 opened, users of each role, and the app served by a real uvicorn on a free
-loopback port inside the test process."""
+edition 2025 opened, and users of each role (the app is served by `tests.web_server`'s
+`ThreadServer`)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
-import pytest
-import uvicorn
 
-from fiw.settings import Settings
 from fiw.store.database import make_engine
 from fiw.store.importer import import_files
-from fiw.web.app import create_app
 from fiw.workbench import Actor, Workbench
 from tests.conftest import _fresh_url
-from tests.web_server import free_port
 
 EDITION = 2025
 PASSWORD = "correct horse battery"
@@ -57,31 +50,6 @@ def make_store(backend: str, folder: Path, workbooks: list[Path]) -> Iterator[St
         wb.open_edition(wb.system_actor("admin"), EDITION)
         yield Store(url, wb)
         engine.dispose()
-
-
-class ThreadServer:
-    """The fiw app served by uvicorn in a thread of the test process (a real HTTP server)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(settings)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> ThreadServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                pytest.fail(f"uvicorn did not start on {self.url}")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 def login(client: httpx.Client, name: str, password: str = PASSWORD) -> str:

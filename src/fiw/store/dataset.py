@@ -6,19 +6,20 @@ so importing fiw (and starting the CLI) stays fast.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, Select, select
 
 from fiw.errors import UnknownCountry
-from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES, Status
+from fiw.methodology import RATING_COLUMNS, SCORE_COLUMNS, SCORE_FIGURES
 from fiw.pages import Report, report_from_json
 from fiw.sources.codes import NO_CODES, NUMERIC_CODES, Codes, all_codes
 from fiw.sources.countries import Resolver
 from fiw.store.database import describe, make_engine
+from fiw.store.frames import Many, Wanted, edition_filter, frame_of, many, statuses
 from fiw.store.migrate import require_current
 from fiw.store.schema import (
     Assessment,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from sqlalchemy.engine import URL
 
+    from fiw.store.release_dataset import ReleaseDataset
     from fiw.store.search import SearchHit
     from fiw.store.vintages import Release
 
@@ -44,52 +46,6 @@ REPORTS_COLUMNS: tuple[str, ...] = (
     "country_id", "name", "edition", "territory", "status", "pr", "cl", "total",
     "version", "problems", "source_file", "imported_at",
 )  # fmt: skip
-NULLABLE_INTS = frozenset({"add_a", "pr_rating", "cl_rating", "order"})
-
-Many = Any  # one value or an iterable of them
-
-
-def _many(value: object) -> list[Any] | None:
-    if value is None:
-        return None
-    if isinstance(value, str | int) or not isinstance(value, Iterable):
-        return [value]
-    return list(value)
-
-
-def _editions(value: object) -> tuple[list[int] | None, list[str]]:
-    """An edition filter as publication years and labels: 1984 and "1984" are years,
-    "1983-84" and "Jan.-Feb. 1973" labels."""
-    values = _many(value)
-    if values is None:
-        return None, []
-    years = [int(v) for v in values if isinstance(v, int) or str(v).strip().isdigit()]
-    labels = [
-        str(v).strip() for v in values if not (isinstance(v, int) or str(v).strip().isdigit())
-    ]
-    return years, labels
-
-
-def _statuses(value: object) -> list[str] | None:
-    values = _many(value)
-    return None if values is None else [Status.parse(str(v)).value for v in values]
-
-
-def _frame(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> pd.DataFrame:
-    """A DataFrame built column-wise: whole-number columns int64, or Int64 where nullable."""
-    import pandas as pd
-
-    array = cast(Any, pd.array)
-    data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    frame: dict[str, Any] = {}
-    for name, values in zip(columns, data, strict=True):
-        sample = next((v for v in values if v is not None), None)
-        if isinstance(sample, int) or (sample is None and name in NULLABLE_INTS):
-            dtype = "Int64" if name in NULLABLE_INTS or None in values else "int64"
-            frame[name] = array(values, dtype=dtype)
-        else:
-            frame[name] = array(values, dtype="str")
-    return pd.DataFrame(frame, columns=list(columns))
 
 
 @dataclass(frozen=True)
@@ -151,16 +107,16 @@ class Dataset:
     ) -> pd.DataFrame:
         """Indicator scores, one row per country-edition (editions 2013 on), filtered by any
         of edition (year), region, status ("Free", "PF" …), kind and country."""
+        wanted: Wanted = {
+            "edition": many(edition), "region": many(region), "status": statuses(status),
+            "kind": many(kind), "country_id": self._country_ids(country),
+        }  # fmt: skip
+        return frame_of(SCORES_COLUMNS, self._score_rows(wanted))
+
+    def _score_rows(self, wanted: Wanted) -> Sequence[Sequence[object]]:
+        """The scores rows `wanted` lets through, in `SCORES_COLUMNS` order."""
         a = Assessment.__table__.c
-        query = self._scores_select()
-        filters = (
-            (a.edition, _many(edition)),
-            (a.region, _many(region)),
-            (a.status, _statuses(status)),
-            (a.kind, _many(kind)),
-            (a.country_id, None if country is None else [self.country(country).id]),
-        )
-        return self._read(query, filters, SCORES_COLUMNS)
+        return self._rows(self._scores_select(), [(a[k], v) for k, v in wanted.items()])
 
     # --- ratings ------------------------------------------------------------------------
 
@@ -175,6 +131,18 @@ class Dataset:
         `RATING_COLUMNS`, then `derived_from`: "All_data" for an entry the scores workbook
         gave before a ratings workbook had its edition, else empty). `edition` filters by
         publication year (1984) or label ("1983-84"), one or a list."""
+        years, labels = edition_filter(edition)
+        wanted: Wanted = {
+            "status": statuses(status), "kind": many(kind),
+            "country_id": self._country_ids(country),
+        }  # fmt: skip
+        return frame_of(RATINGS_COLUMNS, self._rating_rows(years, labels, wanted))
+
+    def _rating_rows(
+        self, years: list[int] | None, labels: list[str], wanted: Wanted
+    ) -> Sequence[Sequence[object]]:
+        """The ratings rows of the editions `years` or `labels` name (neither: all) that
+        `wanted` lets through, in `RATINGS_COLUMNS` order."""
         r = RatingRow.__table__.c
         c = Country.__table__.c
         e = Edition.__table__.c
@@ -186,26 +154,22 @@ class Dataset:
             .select_from(RatingRow.__table__.join(Country.__table__).join(Edition.__table__))
             .order_by(e.year, c.id)
         )  # fmt: skip
-        years, labels = _editions(edition)
         if labels:
             query = query.where(e.year.in_(years or []) | e.label.in_(labels))
             years = None
-        filters = (
-            (r.edition, years),
-            (r.status, _statuses(status)),
-            (r.kind, _many(kind)),
-            (r.country_id, None if country is None else [self.country(country).id]),
-        )
-        return self._read(query, filters, RATINGS_COLUMNS)
+        return self._rows(query, [(r.edition, years), *((r[k], v) for k, v in wanted.items())])
 
-    def _read(self, query: Any, filters: Any, columns: Sequence[str]) -> pd.DataFrame:
+    def _rows(self, query: Any, filters: Any) -> Sequence[Sequence[object]]:
         """Run `query` narrowed by each (column, allowed values) filter that is set."""
         for column, values in filters:
             if values is not None:
                 query = query.where(column.in_(values))
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return _frame(columns, rows)
+            return connection.execute(query).all()
+
+    def _country_ids(self, country: str | None) -> list[str] | None:
+        """A country filter (id, ISO3 or name) as the one id it names (None: no filter)."""
+        return None if country is None else [self.country(country).id]
 
     # --- countries ----------------------------------------------------------------------
 
@@ -286,7 +250,7 @@ class Dataset:
         query = select(e.year, e.order, e.label, e.period, e.methodology_version).order_by(e.year)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return _frame(("year", "order", "label", "period", "methodology_version"), rows)
+        return frame_of(("year", "order", "label", "period", "methodology_version"), rows)
 
     # --- reports ------------------------------------------------------------------------
 
@@ -357,12 +321,12 @@ class Dataset:
             .where(r.current)
             .order_by(r.edition, r.country_id)
         )
-        editions = _many(edition)
+        editions = many(edition)
         if editions is not None:
             query = query.where(r.edition.in_(editions))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        frame = _frame(REPORTS_COLUMNS, [(*row[:-1], None) for row in rows])
+        frame = frame_of(REPORTS_COLUMNS, [(*row[:-1], None) for row in rows])
         frame["imported_at"] = [row.imported_at for row in rows]
         frame["territory"] = frame["territory"].astype(bool)
         return frame
@@ -384,8 +348,8 @@ class Dataset:
 
         with self.engine.connect() as connection:
             return search(
-                connection, q, indicators=_many(indicator), editions=_many(edition),
-                regions=_many(region), statuses=_statuses(status), limit=limit, offset=offset,
+                connection, q, indicators=many(indicator), editions=many(edition),
+                regions=many(region), statuses=statuses(status), limit=limit, offset=offset,
             )  # fmt: skip
 
     # --- vintages (fiw.store.vintages) ---------------------------------------------------
@@ -417,7 +381,7 @@ class Dataset:
         from fiw.store.vintages import REVISION_COLUMNS, find_release, revisions
 
         cid = None if country is None else [self.country(country).id]
-        editions = _many(edition)
+        editions = many(edition)
         with self.engine.connect() as connection:
             chosen = None if release is None else find_release(connection, release)
             found = revisions(connection, chosen, cid, editions)
@@ -448,92 +412,10 @@ class Dataset:
         """The database as `release` had it (just after the import that brought it): the
         same `scores()` and `ratings()`, with every later import's revisions undone and the
         editions first imported later left out."""
+        from fiw.store.release_dataset import ReleaseDataset
+
         chosen = release if not isinstance(release, str | int) else self.release(release)
         return ReleaseDataset(self.engine, chosen)
-
-
-class ReleaseDataset(Dataset):
-    """A Dataset read as one release had it: `scores()` and `ratings()` as of the release
-    (`fiw.store.vintages.state_as_of`); the other readers are the current database's."""
-
-    def __init__(self, engine: Engine, release: Release) -> None:
-        super().__init__(engine)
-        self.vintage = release
-
-    def __repr__(self) -> str:
-        vintage = f"{self.vintage.name} ({self.vintage.short})"
-        return f"<fiw.Dataset {describe(self.engine)} as of {vintage}>"
-
-    def _as_of_rows(self, table: str) -> tuple[dict[tuple[str, int], dict[str, Any]], Any]:
-        from fiw.store.vintages import mark, state_as_of
-
-        c = Country.__table__.c
-        with self.engine.connect() as connection:
-            upto = mark(connection, self.vintage)
-            rows = state_as_of(connection, table, upto)
-            found = connection.execute(select(c.id, c.iso3, c.name))
-            names = {r.id: (r.iso3, r.name) for r in found}
-        return rows, names
-
-    def scores(
-        self,
-        edition: Many = None,
-        region: Many = None,
-        status: Many = None,
-        kind: Many = None,
-        country: str | None = None,
-    ) -> pd.DataFrame:
-        """As `Dataset.scores`, as the release had them."""
-        rows, names = self._as_of_rows("assessments")
-        figures = {key: key.lower() for key in SCORE_FIGURES}
-        wanted = {
-            "edition": _many(edition), "region": _many(region), "status": _statuses(status),
-            "kind": _many(kind),
-            "country_id": None if country is None else [self.country(country).id],
-        }  # fmt: skip
-        out = []
-        for (cid, year), values in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            row = {
-                "country_id": cid, "iso3": names[cid][0], "name": names[cid][1],
-                "kind": values["kind"], "region": values["region"], "edition": year,
-                **{key: values[column] for key, column in figures.items()},
-            }  # fmt: skip
-            if all(allowed is None or row[k] in allowed for k, allowed in wanted.items()):
-                out.append(tuple(row[k] for k in SCORES_COLUMNS))
-        return _frame(SCORES_COLUMNS, out)
-
-    def ratings(
-        self,
-        edition: Many = None,
-        status: Many = None,
-        kind: Many = None,
-        country: str | None = None,
-    ) -> pd.DataFrame:
-        """As `Dataset.ratings`, as the release had them."""
-        rows, names = self._as_of_rows("ratings")
-        e = Edition.__table__.c
-        with self.engine.connect() as connection:
-            editions = {
-                r.year: (r.label, r.order, r.period)
-                for r in connection.execute(select(e.year, e.label, e.order, e.period))
-            }
-        years, labels = _editions(edition)
-        wanted = {
-            "status": _statuses(status), "kind": _many(kind),
-            "country_id": None if country is None else [self.country(country).id],
-        }  # fmt: skip
-        out = []
-        for (cid, year), values in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            label, order, period = editions[year]
-            if (years is not None or labels) and year not in (years or []) and label not in labels:
-                continue
-            row = {
-                "country_id": cid, "iso3": names[cid][0], "name": names[cid][1], "year": year,
-                "edition_label": label, "order": order, "period": period, **values,
-            }  # fmt: skip
-            if all(allowed is None or row[k] in allowed for k, allowed in wanted.items()):
-                out.append(tuple(row[k] for k in RATINGS_COLUMNS))
-        return _frame(RATINGS_COLUMNS, out)
 
 
 @dataclass(frozen=True)

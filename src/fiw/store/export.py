@@ -37,6 +37,7 @@ from fiw.store.batch import (
 )
 from fiw.store.dataset import Dataset
 from fiw.store.errors import ImportFailed
+from fiw.store.formats import deliver, frame_bytes, records
 from fiw.store.long_table import LONG_COLUMNS
 from fiw.store.schema import KINDS, STATUS_RULES
 
@@ -128,32 +129,17 @@ def write_export(
     if ALIASES_COLUMN not in frame.columns:
         frame = with_aliases(frame, {})
     frame = frame[list(EXPORT_COLUMNS[table])]
-    if fmt == "csv":
-        data = frame.to_csv(index=False, lineterminator="\n").encode()
-    elif fmt == "json":
-        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-        for record in records:  # a list of names in JSON, not JSON text
-            if record[ALIASES_COLUMN] is not None:
-                record[ALIASES_COLUMN] = json.loads(record[ALIASES_COLUMN])
-        data = (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode()
-    elif fmt == "parquet":
-        import io
-
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        data = buffer.getvalue()
-    elif fmt == "xlsx":
-        import io
-
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name=table, engine="openpyxl")
-        data = buffer.getvalue()
-    else:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    if isinstance(destination, Path):
-        destination.write_bytes(data)
+    if fmt == "json":
+        rows = records(frame)
+        for row in rows:  # a list of names in JSON, not JSON text
+            if row[ALIASES_COLUMN] is not None:
+                row[ALIASES_COLUMN] = json.loads(row[ALIASES_COLUMN])
+        data = (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode()
     else:
-        destination.write(data)
+        data = frame_bytes(frame, fmt, sheet=table)
+    deliver(data, destination)
 
 
 def export(

@@ -12,7 +12,6 @@ row (shipped as `data/long-export.schema.json`); docs/data-dictionary.md describ
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -34,6 +33,7 @@ from fiw.methodology import (
     TOTAL_RANGE,
 )
 from fiw.sources.codes import CODE_FIELDS, NUMERIC_CODES
+from fiw.store.formats import deliver, frame_bytes
 from fiw.store.schema import KINDS, STATUS_RULES
 
 if TYPE_CHECKING:
@@ -155,21 +155,9 @@ def long_format(path: Path | None) -> str | None:
 
 def write_long(frame: pd.DataFrame, fmt: str, destination: Path | BinaryIO) -> None:
     """Write the long table as csv, parquet or JSON Lines (one row object a line)."""
-    if fmt == "csv":
-        data = frame.to_csv(index=False, lineterminator="\n").encode()
-    elif fmt == "parquet":
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        data = buffer.getvalue()
-    elif fmt == "jsonl":
-        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-        data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
-    else:
+    if fmt not in LONG_FORMATS.values():
         raise ValueError(f"unknown long format {fmt!r}: expected one of {LONG_FORMATS}")
-    if isinstance(destination, Path):
-        destination.write_bytes(data)
-    else:
-        destination.write(data)
+    deliver(frame_bytes(frame, fmt), destination)
 
 
 def export_long(
