@@ -14,7 +14,7 @@ from fiw.pages import parse_file
 from fiw.store.database import make_engine
 from fiw.store.importer import import_files
 from tests.assist_data import COUNTRIES, Slice, assist_slice
-from tests.web_server import start_server
+from tests.web_server import start_server, stop
 
 
 def _serve(env: dict[str, str]) -> Iterator[httpx.Client]:
@@ -23,11 +23,7 @@ def _serve(env: dict[str, str]) -> Iterator[httpx.Client]:
         with httpx.Client(base_url=base, timeout=60) as client:
             yield client
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 @pytest.fixture(scope="module")

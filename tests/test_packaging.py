@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from fiw import __version__
-from tests.web_server import free_port, shared_dir
+from tests.web_server import shared_dir, start_server, stop
 
 pytestmark = pytest.mark.slow
 
@@ -121,29 +121,6 @@ def _get(client: httpx.Client, path: str) -> httpx.Response:
     return response
 
 
-def _serve(venv: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [venv / "bin" / "fiw", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=log.parent,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"fiw serve exited {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(url + "/api/openapi.json", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    process.kill()
-    pytest.fail(f"fiw serve did not answer on {url} within 180 s:\n{log.read_text()}")
-
-
 def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Path) -> None:
     shared = shared_dir()
     vendored = _vendored_files()
@@ -197,7 +174,9 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
     assert before.splitlines()[0] == f"fiw {__version__}", before
     assert "database: none at" in before and not database.exists(), before
 
-    process, url = _serve(venv, env, tmp_path / "serve.log")
+    process, url = start_server(
+        env, 180, fiw=venv / "bin" / "fiw", log=tmp_path / "serve.log", inherit=False
+    )
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
             home = _get(client, "/").text
@@ -220,11 +199,7 @@ def test_wheel_installs_without_npm_and_serves_its_vendored_assets(tmp_path: Pat
                 source = vendored[f"fiw/web/static/vendor/swagger-ui-dist/{name}"]
                 assert _get(client, ref).content == source.read_bytes(), f"{ref} differs"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
     listed = _run([venv / "bin" / "fiw", "countries", "--json"], env=env, cwd=tmp_path).stdout
     countries = {c["id"]: c for c in json.loads(listed)["countries"]}

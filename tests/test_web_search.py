@@ -19,7 +19,7 @@ from fiw.pages import parse_file
 from fiw.store.database import make_engine
 from fiw.store.importer import import_files
 from tests.reports_data import pages_dir
-from tests.web_server import start_server
+from tests.web_server import start_server, stop
 
 STEM = snowballstemmer.stemmer("english")  # the search matches word forms
 
@@ -37,11 +37,7 @@ def search_client(
         with httpx.Client(base_url=base, timeout=30) as client:
             yield client
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def kazakhstan_word(code: str) -> str:

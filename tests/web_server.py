@@ -83,17 +83,29 @@ class ThreadServer:
 
 
 def start_server(
-    env: dict[str, str] | None = None, timeout: float = 60, args: tuple[str, ...] = ()
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    args: tuple[str, ...] = (),
+    *,
+    fiw: Path | None = None,
+    log: Path | None = None,
+    inherit: bool = True,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `fiw serve` (with `args`, e.g. --workers 2) on a free port and wait until it
-    answers; fail with its log if not."""
+    answers; fail with its log if not. `fiw`: another install's command (default this
+    venv's); `log`: where its output goes (and its working folder); `inherit=False`: `env`
+    is the whole environment (no checkout paths leak in)."""
     port = free_port()
-    fiw = Path(sys.executable).with_name("fiw")
-    log = ARTIFACTS / f"server-{port}.log"
-    ARTIFACTS.mkdir(exist_ok=True)
+    fiw = fiw or Path(sys.executable).with_name("fiw")
+    cwd = log.parent if log is not None else None  # a given log's folder is the server's
+    if log is None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        log = ARTIFACTS / f"server-{port}.log"
+    base = {**os.environ, "FIW_SHARED": str(shared_dir())} if inherit else {}
     process = subprocess.Popen(
         [str(fiw), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-        env={**os.environ, "FIW_SHARED": str(shared_dir()), **(env or {})},
+        env={**base, **(env or {})},
+        cwd=cwd,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
@@ -112,6 +124,7 @@ def start_server(
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by start_server (killed if it does not exit within 10 s)."""
     process.terminate()
     try:
         process.wait(timeout=10)
