@@ -182,8 +182,9 @@ def checked_scores(
     return row
 
 
-# The indicator workbook's names of the figures a scores row names otherwise.
-_WORKBOOK_LABELS = {
+# The indicator workbook's names of the figures a scores row names otherwise (also the
+# `field` of a vintage revision).
+WORKBOOK_LABELS = {
     "Q": "Add Q",
     "add_a": "Add A",
     "total": "Total",
@@ -200,7 +201,7 @@ def assessment_row(path: Path, record: AssessmentRecord, country_id: str) -> Row
         **record.scores,
         DISCRETIONARY_COLUMNS["Q"]: record.q,
         DISCRETIONARY_COLUMNS["ADD_A"]: record.add_a,
-        **{key: published[label] for key, label in _WORKBOOK_LABELS.items() if label in published},
+        **{key: published[label] for key, label in WORKBOOK_LABELS.items() if label in published},
         **{code: published[code] for code in SUBCATEGORIES},
     }
     where = _where(record.origin, record.name, record.edition)
@@ -209,7 +210,7 @@ def assessment_row(path: Path, record: AssessmentRecord, country_id: str) -> Row
         "edition": record.edition,
         "kind": record.kind,
         "region": record.region,
-        **checked_scores(path, where, values, _WORKBOOK_LABELS),
+        **checked_scores(path, where, values, WORKBOOK_LABELS),
         "source_sheet": record.origin.sheet.strip(),
         "source_row": record.origin.row,
     }

@@ -10,7 +10,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fiw.store.batch import _WORKBOOK_LABELS, PROVENANCE, TABLE_KEYS, Batch
+from fiw.store.batch import PROVENANCE, TABLE_KEYS, WORKBOOK_LABELS, Batch
 from fiw.store.schema import Base, public_name
 
 VERSIONED = ("assessments", "ratings")
@@ -49,7 +49,7 @@ def field_name(column: str) -> str:
     if column in _IDENTITY_HEADINGS:
         return _IDENTITY_HEADINGS[column]
     name = public_name(column)
-    return _WORKBOOK_LABELS.get(name, name)
+    return WORKBOOK_LABELS.get(name, name)
 
 
 def column_of(table: str, field: str) -> str:
