@@ -20,6 +20,7 @@ from fiw.sources.errors import WorkbookError
 from fiw.sources.ratings import read_ratings
 from fiw.store.lock import import_transaction
 from fiw.store.schema import Rating
+from tests.processes import alive, children
 from tests.reports_data import pages_dir
 
 FIW = str(Path(sys.executable).with_name("fiw"))
@@ -81,28 +82,6 @@ def test_skip_bad_with_nothing_importable_fails(database_url: str, tmp_path: Pat
     assert "empty-pages/page-0000.txt" in stderr
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_parser_workers_die_with_a_killed_import(tmp_path: Path) -> None:
     """`kill -9` of `fiw import` used to leave its parser workers running."""
@@ -110,15 +89,15 @@ def test_parser_workers_die_with_a_killed_import(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while time.monotonic() < deadline and len(workers) < 2:
-        workers = _children(run.pid)
+        workers = children(run.pid)
         time.sleep(0.05)
     assert workers, "the import started no parser workers"
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(map(_alive, workers)):
+    while time.monotonic() < deadline and any(map(alive, workers)):
         time.sleep(0.1)
-    assert not [w for w in workers if _alive(w)], "parser workers outlived their import"
+    assert not [w for w in workers if alive(w)], "parser workers outlived their import"
 
 
 def _renamed(source: Path, target: Path, old: str, new: str) -> Path:

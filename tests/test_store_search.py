@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
@@ -12,6 +13,8 @@ import snowballstemmer
 import fiw
 from fiw.pages import Report, parse_file
 from fiw.sources.countries import lookup_name
+from fiw.store import search as store_search
+from fiw.store.searchpool import SearchPool
 from fiw.store.textsearch import SearchError, parse_query, snippet
 from tests.reports_data import pages_dir, reports_url
 
@@ -162,6 +165,41 @@ def test_hits_come_newest_edition_first_then_by_country(reports_url: str) -> Non
 def test_a_query_without_words_is_refused(reports_url: str) -> None:
     with pytest.raises(SearchError, match="at least one word"):
         fiw.open(reports_url).search(" !!! ")
+
+
+def test_a_prefix_needs_three_letters(reports_url: str) -> None:
+    """`a*` or `th*` matched most paragraphs and kept a core busy for most of a second."""
+    for q in ("a*", "press th*", '"freedom of" as*'):
+        with pytest.raises(SearchError, match=r"at least 3 letters before \*"):
+            fiw.open(reports_url).search(q)
+    assert fiw.open(reports_url).search("the*", limit=1)
+
+
+def test_a_search_past_its_time_is_stopped(
+    reports_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_search, "MAX_SECONDS", 0.001)
+    broad = " ".join(["con*", "the*", "pro*", "for*", "and*", "pol*", "par*", "gov*"] * 4)
+    with pytest.raises(SearchError, match=r"took longer than 0\.001 s"):
+        fiw.open(reports_url).search(broad)
+
+
+def test_the_search_worker_finds_what_the_library_finds(reports_url: str) -> None:
+    """`fiw serve` runs searches in a worker process at the lowest priority: same hits."""
+    pool = SearchPool()
+    try:
+        worker = pool.start().result(timeout=60)
+        if hasattr(os, "SCHED_IDLE"):
+            assert os.sched_getscheduler(worker) == os.SCHED_IDLE
+        ds = fiw.open(reports_url)
+        for q in ('"freedom of assembly" protest*', "journalists"):
+            assert pool.search(ds, q, edition=2023, limit=80) == ds.search(
+                q, edition=2023, limit=80
+            )
+        with pytest.raises(SearchError, match="at least one word"):
+            pool.search(ds, "!!!")
+    finally:
+        pool.close()
 
 
 def test_query_parsing_reads_words_phrases_and_prefixes() -> None:

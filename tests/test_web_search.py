@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +21,7 @@ import snowballstemmer
 from fiw.pages import parse_file
 from fiw.store.database import make_engine
 from fiw.store.importer import import_files
+from tests.processes import alive, children
 from tests.reports_data import pages_dir
 from tests.web_server import start_server, stop
 
@@ -25,14 +29,17 @@ STEM = snowballstemmer.stemmer("english")  # the search matches word forms
 
 
 @pytest.fixture(scope="module")
-def search_client(
-    tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]
-) -> Iterator[httpx.Client]:
+def search_url(tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('search') / 'fiw.sqlite'}"
     engine = make_engine(url)
     import_files(engine, [*workbooks, pages_dir()])
     engine.dispose()
-    process, base = start_server({"FIW_DATABASE_URL": url})
+    return url
+
+
+@pytest.fixture(scope="module")
+def search_client(search_url: str) -> Iterator[httpx.Client]:
+    process, base = start_server({"FIW_DATABASE_URL": search_url})
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             yield client
@@ -149,6 +156,7 @@ def test_empty_search_page_shows_the_form(search_client: httpx.Client) -> None:
         ({"q": "press", "edition": 1900}, 404, "1900"),
         ({"q": "press", "limit": 0}, 422, "limit"),
         ({"q": "press", "format": "xml"}, 422, "format"),
+        ({"q": "press a*", "indicator": "B2"}, 422, "at least 3 letters before *"),
     ],
 )
 def test_api_search_errors(
@@ -156,6 +164,29 @@ def test_api_search_errors(
 ) -> None:
     message = error_of(search_client.get("/api/v1/search", params=params), status)  # type: ignore[arg-type]
     assert needle in message
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_searches_run_in_a_worker_that_gives_way_and_dies_with_the_server(
+    search_url: str,
+) -> None:
+    """A broad search used to take a core (and the GIL) from every page and API request in
+    the server's process; it now runs in a child at the OS's idle priority, which `kill -9`
+    of the server takes with it."""
+    process, base = start_server({"FIW_DATABASE_URL": search_url})
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            assert client.get("/api/v1/search", params={"q": "journalists"}).status_code == 200
+        found = children(process.pid)
+        idle = [c for c in found if os.sched_getscheduler(c) == os.SCHED_IDLE]
+        assert idle, "no search worker at idle priority"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(map(alive, found)):
+        time.sleep(0.1)
+    assert not [c for c in found if alive(c)], "processes outlived the killed server"
 
 
 def test_search_is_in_the_openapi_spec(search_client: httpx.Client) -> None:

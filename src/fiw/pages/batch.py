@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +14,7 @@ from typing import TypeVar
 from fiw.pages.errors import ParseError
 from fiw.pages.model import Report, report_to_json
 from fiw.pages.parse import parse_file
+from fiw.workers import die_with
 
 
 @dataclass(frozen=True)
@@ -42,27 +39,6 @@ def _parse_one(path: Path, edition: int | None) -> PageResult:
 
 
 T = TypeVar("T")
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _die_with(parent: int) -> None:
-    """A worker's initializer: end the worker when `parent` dies, even by `kill -9` (which
-    leaves no chance to shut the pool down). Linux: the kernel sends SIGKILL
-    (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    else:
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
 
 
 def _map_files(one: Callable[[Path], T], files: list[Path], workers: int | None) -> Iterator[T]:
@@ -72,7 +48,7 @@ def _map_files(one: Callable[[Path], T], files: list[Path], workers: int | None)
         yield from map(one, files)
         return
     chunk = max(1, min(64, len(files) // (workers * 4)))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with, initargs=(os.getpid(),))
     with pool:
         yield from pool.map(one, files, chunksize=chunk)
 

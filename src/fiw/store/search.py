@@ -42,6 +42,7 @@ from fiw.store.textsearch import (
 )
 
 MAX_SECONDS = 2.0  # a search's time in the database; the slowest real query takes 0.1 s
+MAX_WAIT = 30.0  # SQLite: the wall-clock bound of a search that gets little CPU time
 
 
 def _sections() -> tuple[str, ...]:
@@ -197,16 +198,20 @@ def search(
 @contextmanager
 def time_limit(connection: Connection, seconds: float) -> Iterator[None]:
     """Stop the statements run inside after `seconds` (PostgreSQL's statement_timeout for the
-    transaction; a progress handler on SQLite), as a SearchError: one broad query (`a* b* …`)
-    must not hold a connection and a core for long while others wait."""
+    transaction; on SQLite a progress handler counting the thread's CPU time, and MAX_WAIT of
+    wall-clock time), as a SearchError: one broad query (`the* pro* …`) must not hold a
+    connection and a core for long while others wait. CPU time, so that a search run at low
+    priority (`fiw.store.searchpool`) is not stopped for the time it waited for a core."""
     postgres = connection.dialect.name == "postgresql"
     raw: Any = None
     if postgres:
         connection.execute(text(f"SET LOCAL statement_timeout = {int(seconds * 1000)}"))
     else:
         raw = connection.connection.driver_connection
-        deadline = time.monotonic() + seconds
-        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 20_000)
+        cpu, wall = time.thread_time() + seconds, time.monotonic() + max(seconds, MAX_WAIT)
+        raw.set_progress_handler(
+            lambda: int(time.thread_time() > cpu or time.monotonic() > wall), 20_000
+        )
     try:
         yield
     except OperationalError as exc:

@@ -30,6 +30,9 @@ MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_WORD_CHARS = 500
 MAX_QUERY_CHARS = 1000
 MAX_QUERY_WORDS = 32
+# A prefix's letters before `*`: "a*" or "th*" matches thousands of words (and most paragraphs)
+# and costs a core for most of a second; three letters narrow it to what a reader means.
+MIN_PREFIX_CHARS = 3
 
 
 class SearchError(FiwError, ValueError):
@@ -77,7 +80,7 @@ class Term:
 
 def parse_query(q: str) -> tuple[Term, ...]:
     """The terms of a query string; SearchError when it holds no word to look for, or more
-    than the bounds allow (characters, words, a word's length)."""
+    than the bounds allow (characters, words, a word's length, a prefix's letters)."""
     if len(q) > MAX_QUERY_CHARS:
         raise SearchError(f"q: expected at most {MAX_QUERY_CHARS:,} characters, got {len(q):,}")
     longest = max(WORD.findall(q), key=len, default="")
@@ -93,6 +96,11 @@ def parse_query(q: str) -> tuple[Term, ...]:
             found = tuple(words(bare))
         else:
             found = tuple(words(quoted))
+        if found and star and len(found[-1]) < MIN_PREFIX_CHARS:
+            raise SearchError(
+                f"q: expected at least {MIN_PREFIX_CHARS} letters before * in a prefix, got "
+                f"{found[-1] + '*'!r}; search the whole word or a longer prefix"
+            )
         if found:
             terms.append(Term(found, prefix=bool(star)))
     if sum(len(t.words) for t in terms) > MAX_QUERY_WORDS:

@@ -78,6 +78,7 @@ def create_app(
             engine = app.state.workbench.engine
             watcher = DataWatcher(app, engine, lambda: open_snapshot(settings))
             watcher.start()
+        search.SEARCHES.start()  # the search worker starts with the server, not on a search
         yield
         if watcher is not None:
             watcher.stop()

@@ -12,11 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fiw.errors import FiwError, ParameterError, UnknownCountry
+from fiw.errors import FiwError, ParameterError
 from fiw.methodology import INDICATORS, STATUSES
 from fiw.store import search as store_search
 from fiw.store.dataset import Dataset
 from fiw.store.search import SearchHit
+from fiw.store.searchpool import SearchPool
 from fiw.web.queries import check_edition, parse_format, parse_region, parse_status, snapshot
 from fiw.web.render import (
     CSV_RESPONSE,
@@ -47,10 +48,13 @@ MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000  # beyond every paragraph held; bigger numbers overflow SQLite's integers
 
 
-# Searches run one per two cores at a time (the others queue), so that broad queries cannot
-# take every core from the pages and the API; a search that waits too long is a 429.
-SEARCH_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 1) // 2))
+# Searches run one per two cores at a time (the others queue), in worker processes at the
+# lowest priority (`fiw.store.searchpool`), so that broad queries cannot take cores from the
+# pages and the API; a search that waits too long for its slot is a 429.
+SLOTS = max(1, (os.cpu_count() or 1) // 2)
+SEARCH_SLOTS = threading.BoundedSemaphore(SLOTS)
 SEARCH_WAIT = 10.0
+SEARCHES = SearchPool(workers=SLOTS)
 
 
 class SearchBusy(FiwError):
@@ -132,9 +136,10 @@ def run_search(
         if not SEARCH_SLOTS.acquire(timeout=SEARCH_WAIT):
             raise SearchBusy("q: too many searches at once; try again in a few seconds")
         try:
-            found = searcher(request).search(
-                filters.q, indicator=filters.indicator, edition=filters.edition,
-                region=filters.region, status=filters.status, limit=limit + 1, offset=offset,
+            found = SEARCHES.search(
+                searcher(request), filters.q, indicator=filters.indicator,
+                edition=filters.edition, region=filters.region, status=filters.status,
+                limit=limit + 1, offset=offset,
             )  # fmt: skip
         finally:
             SEARCH_SLOTS.release()
@@ -148,15 +153,17 @@ def run_search(
     )  # fmt: skip
 
 
+NAME_CHARS = 100  # longer than any name or spelling of a country (the longest has 52)
+
+
 def _named(snap: Snapshot, q: str | None) -> CountryInfo | None:
-    """The country the whole query names, by any of its names or spellings (not an error
-    when none: most queries are words of the narratives)."""
-    if not q:
+    """The country the whole query names, by any of its names or spellings (none is not an
+    error: most queries are words of the narratives). A query too long to be a name, or
+    with search syntax in it, is not looked up (country_converter's patterns cost time)."""
+    if not q or len(q) > NAME_CHARS or "*" in q or '"' in q:
         return None
-    try:
-        return snap.country(q, loose=True)
-    except UnknownCountry:
-        return None
+    found = snap.names.match(q, loose=True)
+    return snap.countries.get(found.id) if found is not None else None
 
 
 @page(router, "/search", csv=True)

@@ -1,0 +1,100 @@
+"""Searches in a worker process at the lowest priority (`SearchPool`), for a server.
+
+A broad query keeps SQLite busy for a good part of a second. Run in the server's own process
+it takes a core (and, between SQLite's steps, the GIL) from the pages and the API beside it;
+in a worker at the OS's idle priority (`fiw.workers.give_way`) it only gets the time no
+request wants, and the worker dies with the server. Its time limit counts the worker's CPU
+time (`fiw.store.search.time_limit`), so a search that waits for a core is not cut short.
+On PostgreSQL the query runs in the database's own process; the worker only waits for it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from sqlalchemy.pool import NullPool
+
+from fiw.store.dataset import Dataset
+from fiw.store.search import SearchHit
+from fiw.workers import start_background_worker
+
+OPEN_STORES = 4  # stores a worker keeps open (a server has one; tests open many)
+_stores: OrderedDict[str, Dataset] = OrderedDict()
+
+
+def _store(url: str) -> Dataset:
+    """The worker's Dataset for `url`: kept for the next search; a SQLite file is opened
+    anew for each search (NullPool), so a file replaced on disk is read as it is now."""
+    store = _stores.pop(url, None)
+    if store is None:
+        from fiw.store.database import make_engine
+
+        sqlite = url.startswith("sqlite")
+        store = Dataset(make_engine(url, poolclass=NullPool) if sqlite else make_engine(url))
+    _stores[url] = store
+    while len(_stores) > OPEN_STORES:
+        _stores.popitem(last=False)[1].engine.dispose()
+    return store
+
+
+def _search(url: str, q: str, filters: dict[str, Any]) -> list[SearchHit]:
+    return _store(url).search(q, **filters)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class SearchPool:
+    """`workers` processes that run `Dataset.search` at the lowest priority, started on the
+    first search (or by `start()`); `search()` blocks until the worker answers."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),  # safe beside threads
+                    initializer=start_background_worker,
+                    initargs=(os.getpid(),),
+                )
+            return self._pool
+
+    def start(self) -> Future[int]:
+        """Start the workers now (a server's start-up) rather than on the first search."""
+        return self._executor().submit(_ready)
+
+    def search(self, store: Dataset, q: str, **filters: Any) -> list[SearchHit]:
+        """`store.search(q, **filters)`, run by a worker; a worker that died (killed, out of
+        memory) is replaced and the search run once more."""
+        url = store.engine.url.render_as_string(hide_password=False)
+        for attempt in (1, 2):
+            pool = self._executor()
+            try:
+                return pool.submit(_search, url, q, filters).result()
+            except BrokenProcessPool:
+                with self._lock:
+                    if self._pool is pool:
+                        self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop the workers (a new search starts them again)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
