@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from functools import cache
 
 import pytest
@@ -188,7 +190,7 @@ def test_the_search_worker_finds_what_the_library_finds(reports_url: str) -> Non
     """`fiw serve` runs searches in a worker process at the lowest priority: same hits."""
     pool = SearchPool()
     try:
-        worker = pool.start().result(timeout=60)
+        worker = pool.start()
         if hasattr(os, "SCHED_IDLE"):
             assert os.sched_getscheduler(worker) == os.SCHED_IDLE
         ds = fiw.open(reports_url)
@@ -198,6 +200,22 @@ def test_the_search_worker_finds_what_the_library_finds(reports_url: str) -> Non
             )
         with pytest.raises(SearchError, match="at least one word"):
             pool.search(ds, "!!!")
+    finally:
+        pool.close()
+
+
+def test_the_search_worker_outlives_the_thread_that_started_it() -> None:
+    """A server's first search may come from a thread pool's thread, which ends when idle;
+    PR_SET_PDEATHSIG kills a child when the *thread* that started it ends, so the worker
+    watches its parent process instead and stays."""
+    pool = SearchPool()
+    try:
+        started: list[int] = []
+        thread = threading.Thread(target=lambda: started.append(pool.start()))
+        thread.start()
+        thread.join(timeout=60)
+        time.sleep(1.0)
+        assert started and pool.start() == started[0]
     finally:
         pool.close()
 

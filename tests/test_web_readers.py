@@ -259,3 +259,16 @@ def test_first_visit_of_every_page_stays_under_200_kb_compressed(client: httpx.C
             if "world-atlas" not in asset:
                 sent += client.get(asset, headers={"Accept-Encoding": "gzip"}).num_bytes_downloaded
         assert sent < 200_000, f"{path}: {sent:,} bytes"
+
+
+def test_history_sections_come_from_the_cache_as_rendered(client: httpx.Client) -> None:
+    """A country page's history sections are rendered once per country and edition
+    (`Snapshot.fragment`): a second render is the same page, and each edition's page keeps
+    its own current edition in the tables and the heat map."""
+    first = client.get("/country/kazakhstan/2022?_=1").text
+    assert client.get("/country/kazakhstan/2022?_=2").text == first
+    for edition in (2021, 2022, 2023):
+        html = client.get(f"/country/kazakhstan/{edition}?_=3").text
+        current = set(re.findall(r'<a href="/country/kazakhstan/(\d+)" aria-current="page">', html))
+        assert current == {str(edition)}, edition
+        assert html.count('aria-current="page"') == 3  # scores table, ratings table, heat map

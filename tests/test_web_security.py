@@ -188,11 +188,19 @@ def test_errors_leak_no_traceback_or_paths(client: httpx.Client) -> None:
 
 
 def test_a_broad_search_is_stopped_not_left_running(client: httpx.Client) -> None:
-    """A query of many one-letter prefixes is the most work a search can ask for: it ends
-    with hits or with a 422 saying it was stopped, never with a 5xx."""
-    q = " ".join(f"{c}*" for c in "abcdefghijklmnopqrstuvwxyz012345")
+    """One-letter prefixes (`a* b* …`, most paragraphs each) are refused; 32 of the commonest
+    three-letter prefixes are the most work a search can ask for: it ends with hits or with a
+    422 saying it was stopped, never with a 5xx."""
+    narrow = " ".join(f"{c}*" for c in "abcdefghijklmnopqrstuvwxyz012345")
+    broad = (
+        "con* the* pro* for* and* pol* par* gov* res* ele* pre* com* dis* inc* rep* int* "
+        "acc* ind* med* rel* reg* per* sta* cou* pub* mem* hum* jou* org* ass* act* def*"
+    )
     for endpoint in ("/search.json", "/api/v1/search"):
-        response = client.get(endpoint, params={"q": q})
+        refused = client.get(endpoint, params={"q": narrow})
+        assert refused.status_code == 422, refused.text[:200]
+        assert "at least 3 letters before *" in refused.json()["error"]["message"]
+        response = client.get(endpoint, params={"q": broad})
         assert response.status_code in (200, 422), response.text[:200]
         if response.status_code == 422:
             assert "stopped" in response.json()["error"]["message"]

@@ -13,11 +13,13 @@ import time
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def die_with(parent: int) -> None:
+def die_with(parent: int, *, any_thread: bool = False) -> None:
     """End this worker when `parent` dies, even by `kill -9` (which leaves no chance to shut
-    the pool down). Linux: the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a
-    thread watches the parent's pid."""
-    if sys.platform.startswith("linux"):
+    the pool down). Linux: the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG) — but it does so
+    when the *thread* that started the worker ends, so a pool that may be started from a
+    short-lived thread (a server's thread pool) passes `any_thread`; then, as on other
+    systems, a thread watches the parent's pid (twice a second)."""
+    if sys.platform.startswith("linux") and not any_thread:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -50,6 +52,7 @@ def give_way() -> str:
 
 
 def start_background_worker(parent: int) -> None:
-    """A background pool's initializer: die with `parent` and give way to it."""
-    die_with(parent)
+    """A background pool's initializer: die with `parent` (started from any of its threads)
+    and give way to it."""
+    die_with(parent, any_thread=True)
     give_way()

@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.pool import NullPool
 
@@ -24,19 +25,20 @@ from fiw.store.dataset import Dataset
 from fiw.store.search import SearchHit
 from fiw.workers import start_background_worker
 
+T = TypeVar("T")
 OPEN_STORES = 4  # stores a worker keeps open (a server has one; tests open many)
 _stores: OrderedDict[str, Dataset] = OrderedDict()
 
 
 def _store(url: str) -> Dataset:
-    """The worker's Dataset for `url`: kept for the next search; a SQLite file is opened
-    anew for each search (NullPool), so a file replaced on disk is read as it is now."""
+    """The worker's Dataset for `url`, kept for the next search. Its engine holds no
+    connection between searches (NullPool): a SQLite file replaced on disk is read as it is
+    now, and a PostgreSQL database is not kept busy (it could not be dropped or renamed)."""
     store = _stores.pop(url, None)
     if store is None:
         from fiw.store.database import make_engine
 
-        sqlite = url.startswith("sqlite")
-        store = Dataset(make_engine(url, poolclass=NullPool) if sqlite else make_engine(url))
+        store = Dataset(make_engine(url, poolclass=NullPool))
     _stores[url] = store
     while len(_stores) > OPEN_STORES:
         _stores.popitem(last=False)[1].engine.dispose()
@@ -71,18 +73,13 @@ class SearchPool:
                 )
             return self._pool
 
-    def start(self) -> Future[int]:
-        """Start the workers now (a server's start-up) rather than on the first search."""
-        return self._executor().submit(_ready)
-
-    def search(self, store: Dataset, q: str, **filters: Any) -> list[SearchHit]:
-        """`store.search(q, **filters)`, run by a worker; a worker that died (killed, out of
-        memory) is replaced and the search run once more."""
-        url = store.engine.url.render_as_string(hide_password=False)
+    def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in a worker; a pool whose worker died (killed, out of memory) is
+        replaced and the call made once more."""
         for attempt in (1, 2):
             pool = self._executor()
             try:
-                return pool.submit(_search, url, q, filters).result()
+                return pool.submit(fn, *args).result()
             except BrokenProcessPool:
                 with self._lock:
                     if self._pool is pool:
@@ -91,6 +88,15 @@ class SearchPool:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def start(self) -> int:
+        """Start a worker now (a server's start-up) rather than on the first search; its pid."""
+        return self._run(_ready)
+
+    def search(self, store: Dataset, q: str, **filters: Any) -> list[SearchHit]:
+        """`store.search(q, **filters)`, run by a worker."""
+        url = store.engine.url.render_as_string(hide_password=False)
+        return self._run(_search, url, q, filters)
 
     def close(self) -> None:
         """Stop the workers (a new search starts them again)."""

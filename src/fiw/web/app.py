@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +37,8 @@ from fiw.web.views import (
     search,
     trends,
 )
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -78,7 +82,10 @@ def create_app(
             engine = app.state.workbench.engine
             watcher = DataWatcher(app, engine, lambda: open_snapshot(settings))
             watcher.start()
-        search.SEARCHES.start()  # the search worker starts with the server, not on a search
+        try:  # the search worker starts with the server rather than on the first search
+            await anyio.to_thread.run_sync(search.SEARCHES.start)
+        except (OSError, RuntimeError) as exc:  # pages need no worker; a search tries again
+            log.warning("the search worker did not start: %s", exc)
         yield
         if watcher is not None:
             watcher.stop()

@@ -12,7 +12,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from markupsafe import Markup
 
 from fiw.analysis import previous_totals
 from fiw.errors import UnknownCountry
@@ -30,7 +32,32 @@ Row = dict[str, Any]
 rating row (`fiw.methodology.RATING_COLUMNS`, as `ds.ratings()` has them: `year` is the
 edition's publication year)."""
 T = TypeVar("T")
+K = TypeVar("K")
 REPORT_CACHE = 256
+FRAGMENT_CACHE = 512  # rendered page parts of about 40 KB each: 20 MB at most
+
+
+class Bounded(Generic[K, T]):
+    """A thread-safe cache of at most `size` entries, the least recently used dropped first;
+    `get(key, build)` builds a missing entry outside the lock (two builds of one key can
+    race; both give the same value)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[K, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        found = build()
+        with self._lock:
+            self._entries[key] = found
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return found
 
 
 @dataclass(frozen=True)
@@ -173,8 +200,8 @@ class Snapshot:
                 *(earlier[c].tolist() for c in earlier.columns), strict=True
             )
         }
-        self._reports: OrderedDict[tuple[str, int], Report | None] = OrderedDict()
-        self._lock = threading.Lock()
+        self._reports: Bounded[tuple[str, int], Report | None] = Bounded(REPORT_CACHE)
+        self._fragments: Bounded[tuple[str, ...], Markup] = Bounded(FRAGMENT_CACHE)
         self._release_lock = threading.Lock()
         self._memo: dict[tuple[str, str], Any] = {}
 
@@ -328,15 +355,13 @@ class Snapshot:
 
     def report(self, country_id: str, edition: int) -> Report | None:
         """The imported country report of `edition`, or None where none was imported."""
-        key = (country_id, edition)
-        with self._lock:
-            if key in self._reports:
-                self._reports.move_to_end(key)
-                return self._reports[key]
         reader = getattr(self.store, "report", None)
-        found: Report | None = reader(country_id, edition) if reader is not None else None
-        with self._lock:
-            self._reports[key] = found
-            while len(self._reports) > REPORT_CACHE:
-                self._reports.popitem(last=False)
-        return found
+        return self._reports.get(
+            (country_id, edition),
+            lambda: reader(country_id, edition) if reader is not None else None,
+        )
+
+    def fragment(self, key: tuple[str, ...], build: Callable[[], Markup]) -> Markup:
+        """A rendered part of a page that no request changes (a country's history sections),
+        built once per key while this data is served (the least used of FRAGMENT_CACHE go)."""
+        return self._fragments.get(key, build)

@@ -410,10 +410,21 @@ async def country_edition(
     if key != country.id:  # ISO3 or another spelling: send to the canonical address
         return _redirect(request, country, edition, keep_query=True)
     ctx = country_page(request, country, edition, release)
-    past = country_history(release_snapshot(request, release)[0], country)
+    snap = release_snapshot(request, release)[0]
+
+    def history() -> Markup:
+        return snap.fragment(("country-history", country.id, str(edition)), build_history)
+
+    def build_history() -> Markup:
+        past = country_history(snap, country)
+        template = request.app.state.templates.get_template("_country_history.html")
+        return Markup(template.render(
+            page=ctx, scores_chart=Markup(past.scores_chart),
+            ratings_chart=Markup(past.ratings_chart),
+        ))  # fmt: skip
+
     return respond(
-        request, "country.html", ctx, csv_rows=lambda: _csv_rows(ctx),
-        scores_chart=Markup(past.scores_chart), ratings_chart=Markup(past.ratings_chart),
+        request, "country.html", ctx, csv_rows=lambda: _csv_rows(ctx), history=history,
         highlight=highlighter(hl),
     )  # fmt: skip
 
