@@ -1,13 +1,17 @@
 """The level model: an indicator's score from text alone (no history), for unseen countries.
 
-Two text models feed a small multinomial logistic regression:
+Three text models feed a small multinomial logistic regression:
 - a ridge regression on the TF-IDF of the whole report (all 25 narratives): the level the
   country's text implies, a strong prior for every indicator;
+- ridge regressions on the same TF-IDF with the 25 indicators' scores as targets (one
+  multi-output fit per penalty in REPORT_ALPHAS): what the whole report says about *this*
+  indicator (a media crackdown told under D1 also speaks to B1 and E1);
 - a ridge regression on the TF-IDF of the indicator's own narrative, with each word also
   interacted with the indicator (the same word weighs differently under A1 and G4).
-The classifier reads both, their means over the report and over the subcategory, and the
-indicator, and gives a probability for each score. Its inputs for the training cells come
-from folds grouped by country, so it learns how far to trust text of a country it never saw.
+The classifier reads them, the own-text values' means over the report and over the
+subcategory, and the indicator, and gives a probability for each score. Its inputs for the
+training cells come from folds grouped by country, so it learns how far to trust text of a
+country it never saw.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ SCORES: tuple[int, ...] = tuple(range(min(INDICATOR_MIN.values()), max(INDICATOR
 """Every score an indicator can take, the columns of every probability row."""
 CODE_INDEX = {code: i for i, code in enumerate(INDICATORS)}
 FOLDS = 5
+REPORT_ALPHAS: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0)
+"""The penalties of the per-indicator report ridges: each reads the report at its own
+smoothness and the classifier weighs them (chosen on 2022, the validation edition: together
+65.7% exact from text alone against 64.8–65.3% for any one; docs/assist.md)."""
+STAGE_WIDTH = 4 + len(REPORT_ALPHAS)  # the stage-one values per cell (TextLevel.predict)
 
 Matrix = NDArray[np.float64]
 
@@ -72,10 +81,12 @@ def codes_of(cells: Sequence[Cell]) -> NDArray[np.int64]:
 
 @dataclass
 class TextLevel:
-    """Stage one: the two ridge regressions (report level, indicator text)."""
+    """Stage one: the ridge regressions (report level, per indicator from the report,
+    indicator text)."""
 
     report_words: TfidfVectorizer
     report_ridge: Ridge
+    report_indicators: list[Ridge]
     words: TfidfVectorizer
     ridge: Ridge
 
@@ -89,24 +100,43 @@ class TextLevel:
         report_words = TfidfVectorizer(
             min_df=3, max_df=0.9, sublinear_tf=True, max_features=30000, ngram_range=(1, 2)
         )
-        report_ridge = Ridge(alpha=1.0).fit(report_words.fit_transform(texts), means)
+        report_x = report_words.fit_transform(texts)
+        report_ridge = Ridge(alpha=1.0).fit(report_x, means)
+        # each report's 25 scores (an indicator it lacks: the report's mean)
+        targets = np.array(
+            [
+                [by_code.get(code, mean) for code in INDICATORS]
+                for by_code, mean in (
+                    ({c.code: float(c.score) for c in members if c.score is not None}, m)
+                    for members, m in zip(reports.values(), means, strict=True)
+                )
+            ]
+        )
+        report_indicators = [Ridge(alpha=a).fit(report_x, targets) for a in REPORT_ALPHAS]
         words = TfidfVectorizer(min_df=3, sublinear_tf=True, max_features=20000, ngram_range=(1, 2))
         x = _interact(words.fit_transform([c.text for c in cells]), codes_of(cells))
         ridge = Ridge(alpha=3.0).fit(x, [c.score for c in cells])
-        return cls(report_words, report_ridge, words, ridge)
+        return cls(report_words, report_ridge, report_indicators, words, ridge)
 
     def predict(self, cells: Sequence[Cell]) -> Matrix:
-        """Per cell: report level, indicator-text level, and their report/subcategory means."""
+        """Per cell: report level, indicator-text level, the latter's report and subcategory
+        means, then the cell's indicator read from the whole report (one per penalty)."""
         unique: dict[str, int] = {}
         for cell in cells:
             unique.setdefault(cell.report_text, len(unique))
-        report_level = self.report_ridge.predict(self.report_words.transform(list(unique)))
-        level = report_level[[unique[c.report_text] for c in cells]]
-        x = _interact(self.words.transform([c.text for c in cells]), codes_of(cells))
+        report_x = self.report_words.transform(list(unique))
+        rows = [unique[c.report_text] for c in cells]
+        level = self.report_ridge.predict(report_x)[rows]
+        codes = codes_of(cells)
+        per_indicator = [
+            np.asarray(r.predict(report_x))[rows, codes] for r in self.report_indicators
+        ]
+        x = _interact(self.words.transform([c.text for c in cells]), codes)
         own = self.ridge.predict(x)
         return np.column_stack(
-            [level, own, group_mean(cells, own), group_mean(cells, own, "subcategory")]
-        )
+            [level, own, group_mean(cells, own), group_mean(cells, own, "subcategory"),
+             *per_indicator]
+        )  # fmt: skip
 
     def sentence_weights(self, cell: Cell) -> list[tuple[str, float]]:
         """How much each sentence moves the indicator-text level (score points, signed)."""
@@ -190,7 +220,7 @@ class LevelModel:
     def stage(self, cells: Sequence[Cell]) -> Matrix:
         """Stage-one values: from the fold model that never saw the cell's country when it was
         seen in training, else from the model of all training cells."""
-        out = np.zeros((len(cells), 4))
+        out = np.zeros((len(cells), STAGE_WIDTH))
         chosen: dict[int, list[int]] = defaultdict(list)
         for n, cell in enumerate(cells):
             chosen[self.fold_of.get(cell.country_id, -1)].append(n)
