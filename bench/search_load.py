@@ -1,10 +1,11 @@
 """Normal API requests while worst-case searches run: a real `fiw serve` over a fresh SQLite
 store (imported on its first start); the p99 latency of normal API requests (every one
-rendered: unique query strings) from 4 clients for 8 s alone, then 8 s while 4 more clients
+rendered: unique query strings) from 4 clients for 6 s alone, then 6 s while 4 more clients
 send the most expensive searches fiw accepts (as many prefix terms and phrase words as the
-bounds allow), three rounds in turn (so that a drift of the machine's speed falls on both
-sides), the latencies of each side pooled. Target: the p99 under load stays under twice the
-p99 without it.
+bounds allow), five rounds in turn (so that a drift of the machine's speed, and its stalls
+of a few hundred ms, fall on both sides), the latencies of each side pooled; the note gives
+each round's ratio and the requests over 100 ms on each side. Target: the p99 under load
+stays under twice the p99 without it.
 
 Run alone with `python -m bench.search_load`; `run()` returns rows for docs/benchmarks.md.
 """
@@ -29,8 +30,9 @@ from fiw.store.textsearch import MAX_QUERY_WORDS, MIN_PREFIX_CHARS
 
 CLIENTS = 4
 SEARCHERS = 4
-SECONDS = 8.0
-ROUNDS = 3
+SECONDS = 6.0
+ROUNDS = 5
+STALL_MS = 100.0  # a normal request this slow waited on the machine (seen alone as often)
 UNIQUE = itertools.count()  # every request's own query string: none is answered from a cache
 NORMAL = "/api/v1/countries/kazakhstan"
 RATIO_TARGET = 2.0
@@ -116,13 +118,24 @@ def run() -> list[dict[str, Any]]:
         sides: dict[bool, tuple[list[float], list[float], dict[int, int]]] = {
             False: ([], [], {}), True: ([], [], {}),
         }  # fmt: skip
+        rounds: list[float] = []
         for _ in range(ROUNDS):
+            p99: list[float] = []
             for loaded_side in (False, True):
-                asyncio.run(_measure(base, worst if loaded_side else [], *sides[loaded_side]))
+                mine: list[float] = []
+                asyncio.run(
+                    _measure(base, worst if loaded_side else [], mine, *sides[loaded_side][1:])
+                )
+                sides[loaded_side][0].extend(mine)
+                p99.append(quantiles(mine, n=100)[98])
+            rounds.append(p99[1] / p99[0])
     finally:
         _stop(process)
     alone, loaded = _summary(*sides[False]), _summary(*sides[True])
     ratio = loaded["p99"] / alone["p99"]
+    stalls = [sum(1 for ms in sides[side][0] if ms > STALL_MS) for side in (False, True)]
+    note = (f"rounds: {', '.join(f'{r:.2f}' for r in rounds)}; requests over {STALL_MS:g} ms "
+            f"alone {stalls[0]}, under searches {stalls[1]}")  # fmt: skip
     return [
         {"benchmark": f"{NORMAL} (rendered), {CLIENTS} clients: p50 / p99 latency alone "
                       f"({alone['requests']:,} requests, {ROUNDS} rounds of {SECONDS:g} s)",
@@ -132,7 +145,7 @@ def run() -> list[dict[str, Any]]:
                       f"slowest {loaded['slowest_search']:.1f} s): p50 / p99 latency",
          "value": f"{loaded['p50']:.1f} / {loaded['p99']:.1f}", "unit": "ms", "target": None},
         {"benchmark": "p99 of normal API requests under worst-case searches ÷ p99 without",
-         "value": round(ratio, 2), "unit": "×", "target": f"< {RATIO_TARGET:g}×"},
+         "value": round(ratio, 2), "unit": "×", "target": f"< {RATIO_TARGET:g}×", "note": note},
     ]  # fmt: skip
 
 
