@@ -102,16 +102,10 @@ class TextLevel:
         )
         report_x = report_words.fit_transform(texts)
         report_ridge = Ridge(alpha=1.0).fit(report_x, means)
-        # each report's 25 scores (an indicator it lacks: the report's mean)
-        targets = np.array(
-            [
-                [by_code.get(code, mean) for code in INDICATORS]
-                for by_code, mean in (
-                    ({c.code: float(c.score) for c in members if c.score is not None}, m)
-                    for members, m in zip(reports.values(), means, strict=True)
-                )
-            ]
-        )
+        targets = []  # each report's 25 scores (an indicator it lacks: the report's mean)
+        for members, mean in zip(reports.values(), means, strict=True):
+            by_code = {c.code: float(c.score) for c in members if c.score is not None}
+            targets.append([by_code.get(code, mean) for code in INDICATORS])
         report_indicators = [Ridge(alpha=a).fit(report_x, targets) for a in REPORT_ALPHAS]
         words = TfidfVectorizer(min_df=3, sublinear_tf=True, max_features=20000, ngram_range=(1, 2))
         x = _interact(words.fit_transform([c.text for c in cells]), codes_of(cells))

@@ -13,36 +13,28 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy.pool import NullPool
 
+from fiw.store.database import make_engine
 from fiw.store.dataset import Dataset
 from fiw.store.search import SearchHit
 from fiw.workers import start_background_worker
 
 T = TypeVar("T")
-OPEN_STORES = 4  # stores a worker keeps open (a server has one; tests open many)
-_stores: OrderedDict[str, Dataset] = OrderedDict()
 
 
+@lru_cache(maxsize=4)  # a server searches one store; tests open many
 def _store(url: str) -> Dataset:
     """The worker's Dataset for `url`, kept for the next search. Its engine holds no
     connection between searches (NullPool): a SQLite file replaced on disk is read as it is
     now, and a PostgreSQL database is not kept busy (it could not be dropped or renamed)."""
-    store = _stores.pop(url, None)
-    if store is None:
-        from fiw.store.database import make_engine
-
-        store = Dataset(make_engine(url, poolclass=NullPool))
-    _stores[url] = store
-    while len(_stores) > OPEN_STORES:
-        _stores.popitem(last=False)[1].engine.dispose()
-    return store
+    return Dataset(make_engine(url, poolclass=NullPool))
 
 
 def _search(url: str, q: str, filters: dict[str, Any]) -> list[SearchHit]:

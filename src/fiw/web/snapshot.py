@@ -19,7 +19,7 @@ from markupsafe import Markup
 from fiw.analysis import previous_totals
 from fiw.errors import UnknownCountry
 from fiw.sources.codes import NO_CODES, all_codes
-from fiw.sources.countries import PACKAGE, Resolver, aliases, normalise_name
+from fiw.sources.countries import PACKAGE, Country, Resolver, aliases, normalise_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -238,16 +238,26 @@ class Snapshot:
         patterns); UnknownName (a `fiw.errors.NotFoundError`, with the closest names as
         suggestions) if none. Addresses are not loose: a misspelt one gets "did you mean"
         rather than a silent guess."""
-        found = self.countries.get(key) or self._by_iso3.get(key.upper())
+        found, named = self._resolve(key, loose)
         if found is not None:
             return found
-        named = self.names.match(key, loose)
-        if named is not None and named.id in self.countries:
-            return self.countries[named.id]
         if named is not None:
             raise UnknownCountry(key, f"{named.name} has no ratings or scores in this database")
         close = self.names.suggest(key, self.countries)
         raise UnknownName(key, [self.countries[cid] for cid in close])
+
+    def lookup(self, key: str, loose: bool = False) -> CountryInfo | None:
+        """As `country`, but None where nothing answers: no error, and no "did you mean"
+        (difflib over every name: too slow for a guess made on every search)."""
+        return self._resolve(key, loose)[0]
+
+    def _resolve(self, key: str, loose: bool) -> tuple[CountryInfo | None, Country | None]:
+        """The served country `key` means, and the mapping's country its name matched."""
+        found = self.countries.get(key) or self._by_iso3.get(key.upper())
+        if found is not None:
+            return found, None
+        named = self.names.match(key, loose)
+        return (self.countries.get(named.id) if named is not None else None), named
 
     def matching(self, text: str) -> set[str]:
         """Ids of the countries whose names or variants (the package's and those users

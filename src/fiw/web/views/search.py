@@ -162,8 +162,7 @@ def _named(snap: Snapshot, q: str | None) -> CountryInfo | None:
     with search syntax in it, is not looked up (country_converter's patterns cost time)."""
     if not q or len(q) > NAME_CHARS or "*" in q or '"' in q:
         return None
-    found = snap.names.match(q, loose=True)
-    return snap.countries.get(found.id) if found is not None else None
+    return snap.lookup(q, loose=True)
 
 
 @page(router, "/search", csv=True)
