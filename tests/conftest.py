@@ -117,9 +117,10 @@ def fresh_twin_url(imported_url: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    """The shared data folder (FIW_SHARED); the test fails when it is missing."""
+    """The shared data folder (FIW_SHARED), absolute so that a subprocess started in another
+    folder (the packaging test's `fiw serve`) finds it too; the test fails when it is missing."""
     try:
-        return get_settings().shared_file()
+        return get_settings().shared_file().resolve()
     except SharedDataMissing as exc:
         pytest.fail(str(exc), pytrace=False)
 

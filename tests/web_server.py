@@ -38,8 +38,9 @@ CHROMIUM_ARGS = [
 
 
 def shared_dir() -> Path:
-    """FIW_SHARED, which must hold the official workbooks: fail (never skip) when it does not."""
-    shared = Path(os.environ.get("FIW_SHARED", ROOT.parent / "shared"))
+    """FIW_SHARED, which must hold the official workbooks: fail (never skip) when it does not.
+    Absolute, since the servers it is passed to may start in another folder."""
+    shared = Path(os.environ.get("FIW_SHARED", ROOT.parent / "shared")).resolve()
     workbook = shared / "data" / "fiw" / "All_data_FIW_2013-2024.xlsx"
     if not workbook.exists():
         pytest.fail(f"{workbook} is missing: set FIW_SHARED to the folder with the shared data")
