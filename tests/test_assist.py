@@ -199,6 +199,28 @@ def test_a_score_at_its_bound_keeps_its_chance_of_moving_the_other_way(
         assert beyond.sum() == pytest.approx(0.0)
 
 
+def test_a_reader_gives_each_score_a_probability_and_one_seen_score_all_of_it() -> None:
+    from scipy.sparse import csr_matrix
+
+    from fiw.assist.level import SCORES, Reader
+
+    x = csr_matrix(np.eye(6))
+    only = Reader.fit(x[:3], [2, 2, 2])  # an indicator whose training cells all scored 2
+    assert only.predict_proba(x[3:]).tolist() == [[0, 0, 1, 0, 0]] * 3
+    several = Reader.fit(x, [0, 1, 1, 3, 3, 3]).predict_proba(x)
+    assert several.shape == (6, len(SCORES))
+    assert np.allclose(several.sum(axis=1), 1.0)
+    assert not several[:, [SCORES.index(2), SCORES.index(4)]].any()  # never seen: never given
+
+
+def test_a_saved_model_reads_as_the_trained_one(assist_slice: Slice) -> None:
+    ds = assist_slice.dataset()
+    cells = load_corpus(ds).where([2023])
+    ds.engine.dispose()
+    trained = assist_slice.model.probabilities(cells)[0]  # its report weights already built
+    assert np.array_equal(load(assist_slice.model_path).probabilities(cells)[0], trained)
+
+
 def test_missing_model_names_the_train_command(tmp_path: object) -> None:
     from pathlib import Path
 

@@ -7,7 +7,10 @@ Three text models feed a small multinomial logistic regression:
   multi-output fit per penalty in REPORT_ALPHAS): what the whole report says about *this*
   indicator (a media crackdown told under D1 also speaks to B1 and E1);
 - a ridge regression on the TF-IDF of the indicator's own narrative, with each word also
-  interacted with the indicator (the same word weighs differently under A1 and G4).
+  interacted with the indicator (the same word weighs differently under A1 and G4);
+- a logistic regression per indicator on the same TF-IDF of its own narrative: a probability
+  for each score where the ridge gives one number (phrases that mark a 0 or a 4 of *this*
+  question).
 The classifier reads them, the own-text values' means over the report and over the
 subcategory, and the indicator, and gives a probability for each score. Its inputs for the
 training cells come from folds grouped by country, so it learns how far to trust text of a
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,7 +44,10 @@ REPORT_ALPHAS: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0)
 """The penalties of the per-indicator report ridges: each reads the report at its own
 smoothness and the classifier weighs them (chosen on 2022, the validation edition: together
 65.7% exact from text alone against 64.8–65.3% for any one; docs/assist.md)."""
-STAGE_WIDTH = 4 + len(REPORT_ALPHAS)  # the stage-one values per cell (TextLevel.predict)
+READER_C = 4.0
+"""The inverse penalty of the per-indicator logistic regressions (C = 1, 4 and 16 read alike
+on the validation editions; docs/assist.md)."""
+STAGE_WIDTH = 4 + len(REPORT_ALPHAS) + len(SCORES) + 1  # values per cell (TextLevel.predict)
 
 Matrix = NDArray[np.float64]
 
@@ -79,16 +85,59 @@ def codes_of(cells: Sequence[Cell]) -> NDArray[np.int64]:
     return np.array([CODE_INDEX[c.code] for c in cells], dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class Reader:
+    """Per-indicator probabilities of each score from its own narrative's TF-IDF: a logistic
+    regression, or the one score seen when the training cells of an indicator all share it."""
+
+    model: LogisticRegression | None
+    only: int = 0
+
+    @classmethod
+    def fit(cls, x: csr_matrix, scores: Sequence[int]) -> Reader:
+        if len(set(scores)) < 2:
+            return cls(None, int(scores[0]) if len(scores) else 0)
+        return cls(LogisticRegression(C=READER_C, max_iter=2000).fit(x, list(scores)))
+
+    def predict_proba(self, x: csr_matrix) -> Matrix:
+        """One row per narrative, one column per score in SCORES."""
+        out = np.zeros((x.shape[0], len(SCORES)))
+        if self.model is None:
+            out[:, SCORES.index(self.only)] = 1.0
+            return out
+        raw = self.model.predict_proba(x)
+        for j, label in enumerate(self.model.classes_):
+            out[:, SCORES.index(int(label))] = raw[:, j]
+        return out
+
+
 @dataclass
 class TextLevel:
     """Stage one: the ridge regressions (report level, per indicator from the report,
-    indicator text)."""
+    indicator text) and the per-indicator readers of the indicator's text."""
 
     report_words: TfidfVectorizer
     report_ridge: Ridge
     report_indicators: list[Ridge]
     words: TfidfVectorizer
     ridge: Ridge
+    readers: dict[str, Reader]
+    _report_weights: tuple[Matrix, Matrix] | None = field(default=None, init=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_report_weights"] = None  # rebuilt on first use, not saved twice
+        return state
+
+    def report_weights(self) -> tuple[Matrix, Matrix]:
+        """The report ridges as one C-ordered (words x outputs) matrix and its intercepts: a
+        single sparse product per call instead of a copy of each coefficient matrix."""
+        if self._report_weights is None:
+            ridges = [self.report_ridge, *self.report_indicators]
+            coef = np.vstack([np.atleast_2d(r.coef_) for r in ridges])
+            intercept = np.concatenate([np.atleast_1d(r.intercept_) for r in ridges])
+            self._report_weights = (np.ascontiguousarray(coef.T), intercept)
+        return self._report_weights
 
     @classmethod
     def fit(cls, cells: Sequence[Cell]) -> TextLevel:
@@ -108,28 +157,41 @@ class TextLevel:
             targets.append([by_code.get(code, mean) for code in INDICATORS])
         report_indicators = [Ridge(alpha=a).fit(report_x, targets) for a in REPORT_ALPHAS]
         words = TfidfVectorizer(min_df=3, sublinear_tf=True, max_features=20000, ngram_range=(1, 2))
-        x = _interact(words.fit_transform([c.text for c in cells]), codes_of(cells))
-        ridge = Ridge(alpha=3.0).fit(x, [c.score for c in cells])
-        return cls(report_words, report_ridge, report_indicators, words, ridge)
+        plain = words.fit_transform([c.text for c in cells])
+        codes = codes_of(cells)
+        y = np.array([c.score for c in cells], dtype=np.int64)
+        ridge = Ridge(alpha=3.0).fit(_interact(plain, codes), y)
+        readers = {}
+        for code in INDICATORS:
+            rows = np.flatnonzero(codes == CODE_INDEX[code])
+            if len(rows):
+                readers[code] = Reader.fit(plain[rows], [int(v) for v in y[rows]])
+        return cls(report_words, report_ridge, report_indicators, words, ridge, readers)
 
     def predict(self, cells: Sequence[Cell]) -> Matrix:
         """Per cell: report level, indicator-text level, the latter's report and subcategory
-        means, then the cell's indicator read from the whole report (one per penalty)."""
+        means, the cell's indicator read from the whole report (one per penalty), then its
+        reader's probability of each score and their expected score."""
         unique: dict[str, int] = {}
         for cell in cells:
             unique.setdefault(cell.report_text, len(unique))
-        report_x = self.report_words.transform(list(unique))
-        rows = [unique[c.report_text] for c in cells]
-        level = self.report_ridge.predict(report_x)[rows]
+        weights, intercept = self.report_weights()
+        report = np.asarray(self.report_words.transform(list(unique)) @ weights) + intercept
+        rows = np.array([unique[c.report_text] for c in cells], dtype=np.int64)
         codes = codes_of(cells)
-        per_indicator = [
-            np.asarray(r.predict(report_x))[rows, codes] for r in self.report_indicators
-        ]
-        x = _interact(self.words.transform([c.text for c in cells]), codes)
-        own = self.ridge.predict(x)
+        level = report[rows, 0]
+        width = len(INDICATORS)
+        per_indicator = [report[rows, 1 + k * width + codes] for k in range(len(REPORT_ALPHAS))]
+        plain = self.words.transform([c.text for c in cells])
+        own = self.ridge.predict(_interact(plain, codes))
+        read = np.zeros((len(cells), len(SCORES)))
+        for code, reader in self.readers.items():
+            members = np.flatnonzero(codes == CODE_INDEX[code])
+            if len(members):
+                read[members] = reader.predict_proba(plain[members])
         return np.column_stack(
             [level, own, group_mean(cells, own), group_mean(cells, own, "subcategory"),
-             *per_indicator]
+             *per_indicator, read, read @ np.array(SCORES, dtype=float)]
         )  # fmt: skip
 
     def sentence_weights(self, cell: Cell) -> list[tuple[str, float]]:

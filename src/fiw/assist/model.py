@@ -24,7 +24,7 @@ from fiw.assist.level import SCORES, LevelModel, Matrix
 from fiw.assist.suggestion import Suggestion
 from fiw.assist.text import TextDiff
 
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever the saved model's shape or features change: older files are stale."""
 SENTENCES = 3
 """How many sentences a suggestion shows."""
