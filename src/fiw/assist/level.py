@@ -1,6 +1,6 @@
 """The level model: an indicator's score from text alone (no history), for unseen countries.
 
-Three text models feed a small multinomial logistic regression:
+Four text models feed a small multinomial logistic regression:
 - a ridge regression on the TF-IDF of the whole report (all 25 narratives): the level the
   country's text implies, a strong prior for every indicator;
 - ridge regressions on the same TF-IDF with the 25 indicators' scores as targets (one
