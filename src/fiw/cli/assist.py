@@ -209,7 +209,7 @@ def evaluate_command(
     out.print(table)
     out.print(
         f"{c.changed} of {c.cells} cells changed; top 5% = {c.top} cells. Trained on editions "
-        f"{', '.join(map(str, result.trained_on))} in {result.seconds:.0f} s.",
+        f"{', '.join(map(str, result.trained_on))}; evaluated in {result.seconds:.0f} s.",
         highlight=False,
     )
 
