@@ -96,7 +96,7 @@ class Reader:
     @classmethod
     def fit(cls, x: csr_matrix, scores: Sequence[int]) -> Reader:
         if len(set(scores)) < 2:
-            return cls(None, int(scores[0]) if len(scores) else 0)
+            return cls(None, int(scores[0]))
         return cls(LogisticRegression(C=READER_C, max_iter=2000).fit(x, list(scores)))
 
     def predict_proba(self, x: csr_matrix) -> Matrix:
