@@ -18,7 +18,8 @@ from sqlalchemy import Engine, func, select
 
 from fiw.sources.errors import WorkbookError
 from fiw.sources.ratings import read_ratings
-from fiw.store.lock import import_transaction
+from fiw.store.database import make_engine
+from fiw.store.lock import ImportBusy, import_transaction
 from fiw.store.schema import Rating
 from tests.processes import alive, children
 from tests.reports_data import pages_dir
@@ -67,6 +68,25 @@ def test_an_import_that_cannot_wait_says_so_and_exits_3(
     assert "nothing was imported" in stderr
     assert "refused" not in stderr and "Traceback" not in stderr
     assert ratings_count(engine) == 0
+
+
+@pytest.mark.postgres
+def test_imports_into_two_stores_of_one_postgresql_database_do_not_wait(tmp_path: Path) -> None:
+    """Advisory locks are database-wide; the import lock is the store's (its schema's)."""
+    from tests.conftest import _fresh_url
+
+    for first in _fresh_url("postgresql", tmp_path):
+        for second in _fresh_url("postgresql", tmp_path):
+            engines = [make_engine(url) for url in (first, second, first)]
+            try:
+                with import_transaction(engines[0], wait=0):
+                    with import_transaction(engines[1], wait=0):
+                        pass  # another store: no wait
+                    with pytest.raises(ImportBusy), import_transaction(engines[2], wait=0):
+                        pass  # the same store still waits
+            finally:
+                for engine in engines:
+                    engine.dispose()
 
 
 def test_skip_bad_with_nothing_importable_fails(database_url: str, tmp_path: Path) -> None:

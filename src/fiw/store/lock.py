@@ -2,7 +2,9 @@
 processes and machines on both backends.
 
 PostgreSQL: a transaction-level advisory lock (`pg_try_advisory_xact_lock`, polled until the
-wait runs out; released at commit or rollback, also when the process dies). SQLite: the
+wait runs out; released at commit or rollback, also when the process dies), keyed by the
+store's schema: advisory locks are database-wide, and two stores in one database (a schema
+each) do not wait for each other. SQLite: the
 import's transaction starts with `BEGIN IMMEDIATE` under a busy timeout (the database's one
 write lock, taken up front rather than at the first write).
 """
@@ -10,6 +12,7 @@ write lock, taken up front rather than at the first write).
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from fiw.store.database import describe
 from fiw.store.errors import StoreError
 
-LOCK_KEY = 0x66_69_77_01  # "fiw" 1: the advisory lock of imports
+LOCK_KEY = 0x66_69_77_01  # "fiw" 1: the advisory lock of imports (with the schema's key)
 DEFAULT_WAIT = 60.0
 
 
@@ -51,10 +54,20 @@ def begin_sqlite(connection: Connection, where: str, wait: float) -> None:
         raise
 
 
+def schema_key(schema: str) -> int:
+    """The second key of a store's advisory lock: its schema's name as a signed 32-bit int."""
+    value = zlib.crc32(schema.encode())
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
 def lock_postgres(connection: Connection, where: str, wait: float) -> None:
-    """Take the import lock in the connection's transaction, polling for `wait` seconds."""
+    """Take the store's import lock in the connection's transaction, polling for `wait`
+    seconds."""
     deadline = time.monotonic() + wait
-    query = text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=LOCK_KEY)
+    schema = str(connection.execute(text("SELECT current_schema()")).scalar_one())
+    query = text("SELECT pg_try_advisory_xact_lock(:key, :schema)").bindparams(
+        key=LOCK_KEY, schema=schema_key(schema)
+    )
     while not connection.execute(query).scalar():
         if time.monotonic() >= deadline:
             raise ImportBusy(where, wait)
