@@ -4,6 +4,7 @@ deterministic and uses only earlier editions, and it suggests and checks on both
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from fiw.assist import (
     load,
     load_corpus,
     report_cells,
+    save,
     suggest_text,
     train,
 )
@@ -213,25 +215,26 @@ def test_a_reader_gives_each_score_a_probability_and_one_seen_score_all_of_it() 
     assert not several[:, [SCORES.index(2), SCORES.index(4)]].any()  # never seen: never given
 
 
-def test_a_saved_model_reads_as_the_trained_one(assist_slice: Slice) -> None:
+def test_a_used_model_saves_as_it_was_trained_and_reads_the_same(
+    assist_slice: Slice, tmp_path: Path
+) -> None:
     ds = assist_slice.dataset()
     cells = load_corpus(ds).where([2023])
     ds.engine.dispose()
-    trained = assist_slice.model.probabilities(cells)[0]  # its report weights already built
-    assert np.array_equal(load(assist_slice.model_path).probabilities(cells)[0], trained)
+    trained = assist_slice.model.probabilities(cells)[0]  # builds its report weights
+    loaded = load(save(assist_slice.model, tmp_path / "used.joblib"))
+    readers = [loaded.level.text, *loaded.level.folds]
+    assert all(r._report_weights is None for r in readers)  # derived, so not saved twice
+    assert np.array_equal(loaded.probabilities(cells)[0], trained)
 
 
-def test_missing_model_names_the_train_command(tmp_path: object) -> None:
-    from pathlib import Path
-
+def test_missing_model_names_the_train_command(tmp_path: Path) -> None:
     with pytest.raises(ModelMissing, match="fiw assist train"):
-        load(Path(str(tmp_path)) / "none.joblib")
+        load(tmp_path / "none.joblib")
 
 
-def test_unreadable_model_is_stale_and_names_the_train_command(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "model.joblib"
+def test_unreadable_model_is_stale_and_names_the_train_command(tmp_path: Path) -> None:
+    path = tmp_path / "model.joblib"
     path.write_bytes(b"not a model")
     with pytest.raises(ModelStale, match="fiw assist train"):
         load(path)

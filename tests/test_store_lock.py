@@ -21,6 +21,7 @@ from fiw.sources.ratings import read_ratings
 from fiw.store.database import make_engine
 from fiw.store.lock import ImportBusy, import_transaction
 from fiw.store.schema import Rating
+from tests.conftest import _fresh_url
 from tests.processes import alive, children
 from tests.reports_data import pages_dir
 
@@ -73,8 +74,6 @@ def test_an_import_that_cannot_wait_says_so_and_exits_3(
 @pytest.mark.postgres
 def test_imports_into_two_stores_of_one_postgresql_database_do_not_wait(tmp_path: Path) -> None:
     """Advisory locks are database-wide; the import lock is the store's (its schema's)."""
-    from tests.conftest import _fresh_url
-
     for first in _fresh_url("postgresql", tmp_path):
         for second in _fresh_url("postgresql", tmp_path):
             engines = [make_engine(url) for url in (first, second, first)]

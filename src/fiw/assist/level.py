@@ -45,8 +45,8 @@ REPORT_ALPHAS: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0)
 smoothness and the classifier weighs them (chosen on 2022, the validation edition: together
 65.7% exact from text alone against 64.8–65.3% for any one; docs/assist.md)."""
 READER_C = 4.0
-"""The inverse penalty of the per-indicator logistic regressions (C = 1, 4 and 16 read alike
-on the validation editions; docs/assist.md)."""
+"""The inverse penalty of the per-indicator logistic regressions (on 2022, C = 1 and 4 read
+alike and 16 a little worse; docs/assist.md)."""
 STAGE_WIDTH = 4 + len(REPORT_ALPHAS) + len(SCORES) + 1  # values per cell (TextLevel.predict)
 
 Matrix = NDArray[np.float64]
