@@ -48,6 +48,20 @@ def test_check_edition_listing_names_cells_for_a_reviewer(assist_slice: Slice) -
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "most suspicious first" in result.stdout  # type: ignore[attr-defined]
     assert "published" in result.stdout and "suggested" in result.stdout  # type: ignore[attr-defined]
+    # each cell shows last edition's score beside the published one: a move is visible
+    listed = fiw(
+        ["check", "--edition", "2023", "--top", "3", "--json"],
+        assist_slice.model_path,
+        assist_slice.url,
+    )
+    ds = assist_slice.dataset()
+    text = " ".join(result.stdout.split())  # type: ignore[attr-defined]  # lines wrap at spaces
+    for line in listed.stdout.splitlines():  # type: ignore[attr-defined]
+        row = json.loads(line)
+        before = ds.report(row["country_id"], 2022)
+        assert before is not None
+        shown = f"published {row['score']} (2022: {before.scores[row['indicator']]})"
+        assert shown in text
 
 
 def test_check_folder_and_suggest_file(assist_slice: Slice) -> None:

@@ -39,11 +39,13 @@ def _json_lines(rows: list[Suggestion]) -> None:
 
 
 def _listing(rows: list[Suggestion], title: str) -> None:
-    """One block per cell: who, published and suggested score, direction, then the sentences
-    (text from pages is data: printed without Rich markup)."""
+    """One block per cell: who, published score (and last edition's), suggested score,
+    direction, then the sentences (text from pages is data: printed without Rich markup)."""
     out.print(Text(title, style="bold"))
     for row in rows:
         published = "—" if row.score is None else str(row.score)
+        if row.previous is not None:
+            published += f" ({row.edition - 1}: {row.previous})"
         suspicion = "" if row.suspicion is None else f", suspicion {row.suspicion:.2f}"
         chances = " ".join(f"{p:.2f}" for p in row.probabilities)
         out.print(
