@@ -54,10 +54,12 @@ def test_check_edition_listing_names_cells_for_a_reviewer(assist_slice: Slice) -
         assist_slice.model_path,
         assist_slice.url,
     )
+    assert listed.exit_code == 0, listed.output  # type: ignore[attr-defined]
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]  # type: ignore[attr-defined]
+    assert len(rows) == 3  # the same three cells, so the loop below checks every one
     ds = assist_slice.dataset()
     text = " ".join(result.stdout.split())  # type: ignore[attr-defined]  # lines wrap at spaces
-    for line in listed.stdout.splitlines():  # type: ignore[attr-defined]
-        row = json.loads(line)
+    for row in rows:
         before = ds.report(row["country_id"], 2022)
         assert before is not None
         shown = f"published {row['score']} (2022: {before.scores[row['indicator']]})"
