@@ -413,3 +413,32 @@ def test_two_saves_of_the_same_revision_lose_no_text(browser: Browser, server: s
     assert restored["overview"] == opened_text["overview"]
     assert restored["narratives"].get(code, "") == opened_text["narratives"].get(code, "")
     boss.close()
+
+
+def test_buttons_wait_until_the_page_has_wired_them(browser: Browser, server: str) -> None:
+    """While the admin page still loads its tables, its buttons are disabled: a click then
+    would reload the page (a native submit) instead of opening an edition. Once the
+    script has wired them they are enabled."""
+    boss = Person(browser, server, "boss")
+    boss.login("/workbench/admin")
+    page = boss.page
+    held: list[Any] = []
+    page.route("**/api/v1/workbench/users", lambda route: held.append(route))
+    with page.expect_request("**/api/v1/workbench/users"):  # the script waits on it
+        page.reload()
+    buttons = [
+        page.get_by_role("button", name="Open (one draft per country and territory)"),
+        page.get_by_role("button", name="Add user"),
+    ]
+    expect(page.locator("#wb-status")).to_have_text("")
+    for button in buttons:
+        expect(button).to_be_disabled()
+    page.wait_for_timeout(300)  # still held: nothing enables them behind the script's back
+    for button in buttons:
+        expect(button).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
+    for button in buttons:
+        expect(button).to_be_enabled()
+    expect(page.locator("#users tbody")).to_contain_text("boss")
+    boss.close()

@@ -132,13 +132,23 @@ export function say(message, kind = "status") {
   if (region) region.textContent = message;
 }
 
-/** Run a page's main function, showing failures instead of failing silently. */
+/** Run a page's main function, showing failures instead of failing silently. Controls that
+ * only the script can serve are rendered `disabled data-until-ready` and enabled once `main`
+ * has wired them: a click while the page still loads would otherwise reload it (a native
+ * submit) or do nothing, and the user would not know which. */
 export function start(main) {
   const run = () =>
-    main().catch((error) => {
-      if (error instanceof ApiError && error.status === 401) return;
-      say(error.message || String(error), "alert");
-    });
+    main()
+      .then(() => {
+        for (const control of document.querySelectorAll("[data-until-ready]")) {
+          control.disabled = false;
+          control.removeAttribute("data-until-ready");
+        }
+      })
+      .catch((error) => {
+        if (error instanceof ApiError && error.status === 401) return;
+        say(error.message || String(error), "alert");
+      });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
   else run();
 }
