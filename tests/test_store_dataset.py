@@ -85,6 +85,7 @@ def test_the_ratings_edition_filter_takes_a_year_or_a_label(
     assert set(ratings["year"]) == wanted
     assert len(ratings) == sum(len(ds.ratings(edition=year)) for year in wanted) > 100
     assert ds.ratings(edition="1983").empty and ds.ratings(edition="Atlantis 1990").empty
+    assert ds.ratings(edition="²").empty  # a label like any other, not a year int() refuses
 
 
 def test_country_by_iso3_slug_or_name(imported_url: str) -> None:

@@ -27,6 +27,7 @@ from fiw.settings import Settings
 from fiw.store.database import make_engine
 from fiw.store.importer import import_files
 from fiw.store.migrate import upgrade
+from fiw.store.vintages.releases import UnknownRelease
 from tests.conftest import BACKENDS, _fresh_url
 from tests.web_server import ThreadServer
 
@@ -215,6 +216,14 @@ def test_revisions_filter_by_release_country_and_edition(
     }
 
 
+@pytest.mark.parametrize("key", ["²", "１", "٣"])
+def test_a_release_key_of_other_digits_is_refused_by_name(vintages_url: str, key: str) -> None:
+    """Superscript, full-width or Arabic-Indic digits pass `str.isdigit`; they are not ids."""
+    ds = fiw.open(vintages_url)
+    with pytest.raises(UnknownRelease, match="expected a release id or 4 or more hex digits"):
+        ds.revisions(release=key)
+
+
 def test_both_vintages_read_back(vintages: Vintages, revised: Revised) -> None:
     """As of the original releases the database reads exactly as it did before the revised
     ones were imported; by default it reads the revised values."""
@@ -333,3 +342,5 @@ def test_the_explorer_shows_an_assessment_as_a_release_had_it(
     assert latest.status_code == 200, latest.text
     missing = served.get("/api/v1/assessments", params={"release": "abcdef0123"})
     assert missing.status_code == 404
+    odd = served.get("/api/v1/countries/kazakhstan/history", params={"release": "²"})
+    assert odd.status_code == 404 and "expected a release id" in odd.json()["error"]["message"]

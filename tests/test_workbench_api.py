@@ -182,6 +182,8 @@ def test_put_answers_conflicts_problems_and_needs_if_match(server: ThreadServer)
         draft = c.get(path).json()
         assert set(draft["scores"]) >= {"A1", "G4"} and draft["result"]["total"] >= 0
         assert c.put(path, json={"overview": "x"}).status_code == 428
+        odd = c.put(path, json={"overview": "x"}, headers={"If-Match": "²".encode("latin-1")})
+        assert odd.status_code == 400 and odd.json()["error"]["where"] == "If-Match", odd.text
         a1 = draft["scores"]["A1"]
         bad = c.put(path, json={"scores": {"A1": 9, "B1": (draft["scores"]["B1"] + 1) % 5}},
                     headers={"If-Match": str(draft["revision"])})  # fmt: skip

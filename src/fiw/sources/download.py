@@ -97,7 +97,7 @@ def download_workbook(
                     f"or set FIW_{'ALL_DATA' if kind == 'all_data' else 'RATINGS'}_URL)",
                 )
             length = response.headers.get("content-length")
-            expected = int(length) if length and length.isdigit() else None
+            expected = int(length) if length and length.isascii() and length.isdigit() else None
             if progress is not None:
                 task = progress.add_task(target.name, total=expected)
             with partial.open("wb") as handle:

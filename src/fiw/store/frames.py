@@ -28,16 +28,22 @@ def many(value: object) -> list[Any] | None:
     return list(value)
 
 
+def _is_year(value: object) -> bool:
+    """An int, or text of ASCII digits only ("²" passes `isdigit` but not `int`)."""
+    if isinstance(value, int):
+        return True
+    text = str(value).strip()
+    return text.isascii() and text.isdigit()
+
+
 def edition_filter(value: object) -> tuple[list[int] | None, list[str]]:
     """An edition filter as publication years and labels: 1984 and "1984" are years,
     "1983-84" and "Jan.-Feb. 1973" labels."""
     values = many(value)
     if values is None:
         return None, []
-    years = [int(v) for v in values if isinstance(v, int) or str(v).strip().isdigit()]
-    labels = [
-        str(v).strip() for v in values if not (isinstance(v, int) or str(v).strip().isdigit())
-    ]
+    years = [int(v) for v in values if _is_year(v)]
+    labels = [str(v).strip() for v in values if not _is_year(v)]
     return years, labels
 
 

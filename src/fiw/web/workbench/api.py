@@ -166,7 +166,7 @@ def _base(if_match: str | None) -> int:
     if if_match is None:
         raise _PreconditionRequired()
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise WorkbenchError(
             f"If-Match = {if_match!r}: expected the revision number the edit is based on",
             where="If-Match",
