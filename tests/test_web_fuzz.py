@@ -38,7 +38,7 @@ EXAMPLES = 12  # per route and per API operation, on each backend
 VIEWS = (home, countries, country, compare, methodology, assessments, search, changes, trends)
 
 HOSTILE = [
-    "", " ", "9" * 5000, "-1", "0", "2024.5", "1e309", "NaN", "２０２４", "0x7e8",
+    "", " ", "9" * 5000, "-1", "0", "2024.5", "1e309", "NaN", "２０２４", "²", "٢٠٢٤", "0x7e8",
     "<script>alert(1)</script>", "\"'><svg onload=alert(1)>", "%00", "\x00", "\u202e\ufeff",
     "../../etc/passwd", "a" * 2048, "\U00010400" * 600, "a* b* c* d* e* f* g* h*", '"', '"*',
     "kazakhstan", "KAZ", "2024", "1973", "Not Free", "nf", "Europe", "csv", "json", "A1",
