@@ -20,6 +20,7 @@ import httpx
 from rich.progress import Progress, TaskID
 
 from fiw.errors import FiwError
+from fiw.numerals import ascii_digits
 from fiw.settings import Settings, get_settings
 from fiw.sources.detect import WorkbookKind, detect_workbook
 from fiw.sources.errors import WorkbookError
@@ -97,7 +98,7 @@ def download_workbook(
                     f"or set FIW_{'ALL_DATA' if kind == 'all_data' else 'RATINGS'}_URL)",
                 )
             length = response.headers.get("content-length")
-            expected = int(length) if length and length.isascii() and length.isdigit() else None
+            expected = int(length) if length and ascii_digits(length) else None
             if progress is not None:
                 task = progress.add_task(target.name, total=expected)
             with partial.open("wb") as handle:

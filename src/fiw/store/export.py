@@ -21,6 +21,7 @@ from fiw.methodology import (
     STATUSES,
     Status,
 )
+from fiw.numerals import ascii_digits
 from fiw.sources.cells import cell_text
 from fiw.sources.codes import CODE_FIELDS, NO_CODES, NUMERIC_CODES, all_codes
 from fiw.sources.countries import PACKAGE, Country, Resolver, UnknownCountry
@@ -233,16 +234,11 @@ def _blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
-def _is_whole(text: str) -> bool:
-    """ASCII digits only: "²" passes `isdigit` but `int` refuses it."""
-    return text.isascii() and text.isdigit()
-
-
 def _int(value: object) -> object:
     """Whole numbers as int whatever the format wrote (2, 2.0, "2"); others unchanged."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _is_whole(value.strip().lstrip("-")):
+    if isinstance(value, str) and ascii_digits(value.strip().lstrip("-")):
         return int(value)
     return value
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from fiw.methodology import Status
+from fiw.numerals import ascii_digits
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,11 +30,8 @@ def many(value: object) -> list[Any] | None:
 
 
 def _is_year(value: object) -> bool:
-    """An int, or text of ASCII digits only ("²" passes `isdigit` but not `int`)."""
-    if isinstance(value, int):
-        return True
-    text = str(value).strip()
-    return text.isascii() and text.isdigit()
+    """An int, or the text of one ("1984"; "1983-84" is a label)."""
+    return isinstance(value, int) or ascii_digits(str(value).strip())
 
 
 def edition_filter(value: object) -> tuple[list[int] | None, list[str]]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from fiw.errors import NotFoundError
+from fiw.numerals import ascii_digits
 from fiw.store.schema import ReleaseEdition, ReleaseImport, SourceFile
 
 
@@ -105,7 +106,7 @@ def find_release(connection: Connection, key: str | int) -> Release:
     hex digits); UnknownRelease when none or several match."""
     text = str(key).strip().lower()
     known = releases(connection)
-    if text.isascii() and text.isdigit() and len(text) < 4:
+    if ascii_digits(text) and len(text) < 4:
         found = [r for r in known if r.id == int(text)]
     elif len(text) >= 4 and all(c in "0123456789abcdef" for c in text):
         found = [r for r in known if r.sha256.startswith(text)]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from fiw.numerals import ascii_digits
 from fiw.store.workbench_schema import STATES
 from fiw.web.workbench.auth import (
     User,
@@ -166,7 +167,7 @@ def _base(if_match: str | None) -> int:
     if if_match is None:
         raise _PreconditionRequired()
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not (text.isascii() and text.isdigit()):
+    if not ascii_digits(text):
         raise WorkbenchError(
             f"If-Match = {if_match!r}: expected the revision number the edit is based on",
             where="If-Match",
