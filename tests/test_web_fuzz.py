@@ -14,7 +14,8 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from httpx._urlparse import MAX_URL_LENGTH  # what the client will send at most
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from starlette.routing import Route
 
@@ -102,6 +103,8 @@ def test_pages_answer_hostile_values_without_a_5xx(
         address = _address(path, path_values)
         if query:
             address += "?" + urlencode(query)
+        # httpx refuses to send an address past its own limit; the app's 414 starts far below
+        assume(len(address) <= MAX_URL_LENGTH)
         response = client.request(method, address)
         seen.append(address)
         assert response.status_code < 500, f"{method} {address[:300]}: {response.text[:300]}"
