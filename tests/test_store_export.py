@@ -139,6 +139,7 @@ def test_any_subset_of_rows_round_trips(
         ("C", 13, "0 to 12"),
         ("B", 17, "0 to 16"),
         ("B", "²", "0 to 16"),  # str.isdigit says yes, int() refuses: refused by name
+        ("pr", "--5", "-4 to 40"),  # one sign at most: int() refuses two
         ("cl", 61, "0 to 60"),
         ("pr", -5, "-4 to 40"),
         ("pr_rating", 8, "1 to 7"),

@@ -238,7 +238,7 @@ def _int(value: object) -> object:
     """Whole numbers as int whatever the format wrote (2, 2.0, "2"); others unchanged."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and ascii_digits(value.strip().lstrip("-")):
+    if isinstance(value, str) and ascii_digits(value.strip().removeprefix("-")):
         return int(value)
     return value
 
