@@ -139,4 +139,10 @@ def test_evaluate_prints_three_measures_beside_baselines(
     assert text["mae"] >= 0 and text["baseline_mae"] >= 0
     from fiw.assist import load
 
-    assert load(model).measures["history_exact"] == history["exact"]
+    saved = load(model)
+    assert saved.measures["history_exact"] == history["exact"]
+    # what the figures came from, to tell a change of data from a change of machine
+    origin = data["provenance"]
+    assert origin["trained_cells"] == saved.info.digest
+    assert len(origin["evaluated_cells"]) == 64 != origin["trained_cells"]
+    assert origin["scikit_learn"] and origin["numpy"] and origin["scipy"] and origin["processor"]

@@ -12,11 +12,14 @@ Everything is trained on the editions before the one evaluated (never on it):
 
 from __future__ import annotations
 
+import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
+import scipy
+import sklearn
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -66,6 +69,45 @@ class TextSuggestion:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What a run's figures came from, so that two runs can be compared: the cells (sha256
+    of keys, scores and texts), the numerical libraries and the processor. The same cells
+    give the same figures on one machine; another processor may move a few cells (see
+    docs/assist.md, "Measures")."""
+
+    trained_cells: str
+    evaluated_cells: str
+    numpy: str
+    scipy: str
+    scikit_learn: str
+    processor: str
+
+
+def processor() -> str:
+    """The CPU's model name where the system says it (Linux: /proc/cpuinfo), else its kind."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def provenance(trained: str, evaluated: Sequence[Cell]) -> Provenance:
+    """The provenance of a run on `evaluated`, by a model trained on cells of digest `trained`."""
+    return Provenance(
+        trained_cells=trained,
+        evaluated_cells=digest(evaluated),
+        numpy=np.__version__,
+        scipy=scipy.__version__,
+        scikit_learn=sklearn.__version__,
+        processor=processor(),
+    )
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """The three measures of `fiw assist evaluate`, with baselines and targets."""
 
@@ -75,6 +117,7 @@ class Evaluation:
     history: HistorySuggestion
     text_only: TextSuggestion
     seconds: float
+    provenance: Provenance
 
     def measures(self) -> dict[str, float]:
         """The headline figures by name (what a saved model keeps of its evaluation)."""
@@ -261,4 +304,5 @@ def _evaluate(corpus: Corpus, edition: int, model: AssistModel | None) -> Evalua
         with_history,
         text_only,
         time.perf_counter() - started,
+        provenance(model.info.digest, test),
     )

@@ -214,6 +214,12 @@ def evaluate_command(
         f"{', '.join(map(str, result.trained_on))}; evaluated in {result.seconds:.0f} s.",
         highlight=False,
     )
+    p = result.provenance
+    out.print(
+        f"Cells (sha256): trained {p.trained_cells[:12]}, evaluated {p.evaluated_cells[:12]}; "
+        f"numpy {p.numpy}, scipy {p.scipy}, scikit-learn {p.scikit_learn}; {p.processor}.",
+        highlight=False,
+    )
 
 
 assist_app.command("train")(train_command)
