@@ -106,6 +106,27 @@ def test_api_suggest_rejects_an_unknown_indicator(served: tuple[httpx.Client, Sl
     assert "Z9" in response.json()["error"]["message"]
 
 
+def test_api_suggest_spec_names_the_codes_and_the_score_range(
+    served: tuple[httpx.Client, Slice],
+) -> None:
+    """The spec lists the 25 codes and the 0–4 range, so a request the spec allows is one the
+    API accepts; a score out of range is refused by field name."""
+    from fiw.methodology import INDICATORS
+
+    client, _ = served
+    spec = client.get("/api/openapi.json").json()
+    fields = spec["components"]["schemas"]["SuggestRequest"]["properties"]
+    assert fields["indicator"]["enum"] == list(INDICATORS)
+    for name in ("score", "previous_score"):
+        (number,) = (kind for kind in fields[name]["anyOf"] if kind.get("type") == "integer")
+        assert (number["minimum"], number["maximum"]) == (0, 4)
+    response = client.post(
+        "/api/v1/assist/suggest", json={"indicator": "B3", "text": "x", "score": 5}
+    )
+    assert response.status_code == 422
+    assert "score" in response.json()["error"]["message"]
+
+
 def test_api_without_a_model_answers_409_naming_train(
     tmp_path_factory: pytest.TempPathFactory, workbooks: list[Path]
 ) -> None:

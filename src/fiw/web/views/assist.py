@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from fiw.assist.suggestion import Suggestion
+from fiw.methodology import INDICATOR_MAX, INDICATOR_MIN, INDICATORS
 from fiw.web.queries import snapshot
 from fiw.web.render import ERRORS, ErrorBody, json_response
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 router = APIRouter()
 TEXT_LIMIT = 100_000
+LOWEST, HIGHEST = min(INDICATOR_MIN.values()), max(INDICATOR_MAX.values())
 RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     409: {
@@ -32,12 +34,20 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 class SuggestRequest(BaseModel):
     """One indicator's narrative, and last year's score and narrative when known."""
 
-    indicator: str = Field(description="indicator code, A1 … G4")
+    # an enum in the spec, so a client (or a fuzzer) knows the 25 codes; the check and its
+    # message ("use one of …") stay the library's, the same for the CLI and the API
+    indicator: str = Field(
+        description="indicator code, A1 … G4", json_schema_extra={"enum": list(INDICATORS)}
+    )
     text: str = Field(
         max_length=TEXT_LIMIT, description="the narrative (Score Change notes are ignored)"
     )
-    score: int | None = Field(None, description="the published score, to judge it")
-    previous_score: int | None = Field(None, description="last edition's score")
+    score: int | None = Field(
+        None, ge=LOWEST, le=HIGHEST, description="the published score, to judge it"
+    )
+    previous_score: int | None = Field(
+        None, ge=LOWEST, le=HIGHEST, description="last edition's score"
+    )
     previous_text: str | None = Field(
         None, max_length=TEXT_LIMIT, description="last edition's narrative"
     )
