@@ -3,6 +3,7 @@ deterministic and uses only earlier editions, and it suggests and checks on both
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,11 +22,12 @@ from fiw.assist import (
     train,
 )
 from fiw.assist.change import diffs
+from fiw.assist.check import PageUnreadable, filler
 from fiw.assist.errors import ModelMissing, ModelStale, NotEnoughData, TrainedOnEdition
 from fiw.assist.text import diff, split_sentences, states_score
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages import Indicator, ScoreChange, parse_file
-from tests.assist_data import COUNTRIES, Slice, assist_slice
+from tests.assist_data import COUNTRIES, TERRITORY, Slice, assist_slice
 
 NOTE = (
     "Score Change: The score declined from 2 to 1 because authorities jailed "
@@ -158,15 +160,29 @@ def test_check_edition_ranks_every_country_cell(assist_slice: Slice) -> None:
 
 def test_check_pages_matches_the_previous_edition_in_the_store(assist_slice: Slice) -> None:
     ds = assist_slice.dataset()
-    rows = check_pages(assist_slice.model, assist_slice.pages / "2023", ds, top=10)
-    whole, _ = check_edition(assist_slice.model, ds, 2023)
+    rows, skipped = check_pages(assist_slice.model, assist_slice.pages / "2023", ds, top=10)
+    whole, territories = check_edition(assist_slice.model, ds, 2023, top=10)
     ds.engine.dispose()
-    assert len(rows) == 10
-    assert all(r.previous is not None for r in rows if r.country_id != "abkhazia")
-    by_key = {(r.country_id, r.indicator): r.suspicion for r in whole}
-    for row in rows:
-        if row.country_id in by_key:
-            assert row.suspicion == pytest.approx(by_key[(row.country_id, row.indicator)])
+    # the territory's filler page is skipped from a folder, as from the edition in the store
+    assert [p.name for p in skipped] == [f"{TERRITORY}.txt"] and territories == 1
+    assert len(rows) == 10 and all(r.previous is not None for r in rows)
+    assert [(r.country_id, r.indicator) for r in rows] == [
+        (r.country_id, r.indicator) for r in whole
+    ]
+    assert [r.suspicion for r in rows] == pytest.approx([r.suspicion for r in whole])
+
+
+def test_a_filler_page_is_judged_alone_and_a_folder_of_them_refused(
+    assist_slice: Slice, tmp_path: Path
+) -> None:
+    page = assist_slice.pages / "2023" / f"{TERRITORY}.txt"
+    assert filler(parse_file(page))
+    assert not filler(parse_file(assist_slice.pages / "2023" / "kazakhstan.txt"))
+    rows, skipped = check_pages(assist_slice.model, page, None)
+    assert len(rows) == 25 and skipped == []
+    shutil.copy(page, tmp_path)
+    with pytest.raises(PageUnreadable, match="one narrative under every indicator"):
+        check_pages(assist_slice.model, tmp_path, None)
 
 
 def test_suggest_text_with_history_favours_last_years_score_for_the_same_text(

@@ -73,6 +73,8 @@ def test_check_folder_and_suggest_file(assist_slice: Slice) -> None:
     )
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert len(result.stdout.splitlines()) == 5  # type: ignore[attr-defined]
+    assert "1 page skipped, the same narrative under every indicator" in result.stderr  # type: ignore[attr-defined]
+    assert "abkhazia.txt" in result.stderr  # type: ignore[attr-defined]
     page = folder / "kazakhstan.txt"
     result = fiw(["suggest", str(page), "--json"], assist_slice.model_path, assist_slice.url)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]

@@ -88,16 +88,33 @@ def read_reports(path: Path) -> list[tuple[Path, Report]]:
         raise PageUnreadable(path, str(exc)) from None
 
 
+def filler(report: Report) -> bool:
+    """Whether every indicator of the page carries the same narrative: no text tells one
+    score from another (the shared corpus's territory pages), so judging it ranks noise."""
+    return len(report.indicators) > 1 and len({i.paragraphs for i in report.indicators}) == 1
+
+
 def check_pages(
     model: AssistModel, path: Path, ds: Dataset | None, top: int | None = None
-) -> list[Suggestion]:
-    """Every indicator of the pages at `path`, most suspicious first."""
+) -> tuple[list[Suggestion], list[Path]]:
+    """Every indicator of the pages at `path`, most suspicious first, and the pages of a
+    folder skipped as `filler` (a page given alone is judged whatever its text)."""
     cells: list[Cell] = []
-    for file, report in read_reports(path):
+    skipped: list[Path] = []
+    reports = read_reports(path)
+    for file, report in reports:
+        if path.is_dir() and filler(report):
+            skipped.append(file)
+            continue
         found = page_cells(report, file, ds)
         model.check_edition(found[0].edition)
         cells.extend(found)
-    return ranked(model.judge(cells), top)
+    if not cells:
+        raise PageUnreadable(
+            path,
+            f"all {len(skipped)} pages carry one narrative under every indicator: nothing to judge",
+        )
+    return ranked(model.judge(cells), top), skipped
 
 
 def check_edition(

@@ -101,7 +101,7 @@ def train_command(
     out.print(
         f"Trained on {info['cells']:,} indicator cells of {info['reports']:,} country reports "
         f"(editions {', '.join(map(str, info['editions']))}; "
-        f"{info['skipped_territories']} territory pages skipped) in "
+        f"{_count(int(info['skipped_territories']), 'territory page')} skipped) in "
         f"{time.perf_counter() - started:.0f} s.",
         highlight=False,
     )
@@ -123,6 +123,11 @@ def suggest_command(
         _json_lines(rows)
         return
     _listing(rows, f"{rows[0].country} {rows[0].edition}: suggested scores")
+
+
+def _count(count: int, noun: str) -> str:
+    """'1 page', '2 pages'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def check_command(
@@ -152,10 +157,18 @@ def check_command(
         assert ds is not None
         rows, skipped = check_edition(fitted, ds, edition, top)
         if skipped:
-            err.print(f"note: {skipped} territory pages skipped (their narratives are filler)")
+            err.print(
+                f"note: {_count(skipped, 'territory page')} skipped (their narratives are filler)"
+            )
     else:
         assert path is not None
-        rows = check_pages(fitted, path, _dataset(database, required=False), top)
+        rows, fillers = check_pages(fitted, path, _dataset(database, required=False), top)
+        if fillers:
+            err.print(
+                f"note: {_count(len(fillers), 'page')} skipped, the same narrative under every "
+                f"indicator (nothing to judge): {', '.join(f.name for f in fillers[:3])}"
+                + (", …" if len(fillers) > 3 else "")
+            )
     if as_json:
         _json_lines(rows)
         return
