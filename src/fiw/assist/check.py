@@ -101,8 +101,7 @@ def check_pages(
     folder skipped as `filler` (a page given alone is judged whatever its text)."""
     cells: list[Cell] = []
     skipped: list[Path] = []
-    reports = read_reports(path)
-    for file, report in reports:
+    for file, report in read_reports(path):
         if path.is_dir() and filler(report):
             skipped.append(file)
             continue
@@ -112,7 +111,8 @@ def check_pages(
     if not cells:
         raise PageUnreadable(
             path,
-            f"all {len(skipped)} pages carry one narrative under every indicator: nothing to judge",
+            f"every page ({len(skipped)}) carries one narrative under every indicator: "
+            "nothing to judge",
         )
     return ranked(model.judge(cells), top), skipped
 
