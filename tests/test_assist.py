@@ -22,12 +22,18 @@ from fiw.assist import (
     train,
 )
 from fiw.assist.change import diffs
-from fiw.assist.check import PageUnreadable, filler
+from fiw.assist.check import PageUnreadable
+from fiw.assist.corpus import filler
 from fiw.assist.errors import ModelMissing, ModelStale, NotEnoughData, TrainedOnEdition
 from fiw.assist.text import diff, split_sentences, states_score
 from fiw.methodology.vocabulary import INDICATORS
 from fiw.pages import Indicator, ScoreChange, parse_file
+from fiw.pages.render import render_text
+from fiw.store.database import make_engine
+from fiw.store.dataset import open_dataset
+from fiw.store.importer import import_files
 from tests.assist_data import COUNTRIES, TERRITORY, Slice, assist_slice
+from tests.reports_data import pages_dir
 
 NOTE = (
     "Score Change: The score declined from 2 to 1 because authorities jailed "
@@ -126,13 +132,38 @@ def test_training_is_deterministic_on_a_small_slice(assist_slice: Slice) -> None
     ds.engine.dispose()
 
 
+def test_the_corpus_skips_filler_pages_by_their_text_not_by_kind(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A territory page with its own narratives is learned from and checked; a country page
+    with one narrative under every indicator is not (the rule `check DIR` applies too)."""
+    source = pages_dir() / "2023"
+    own = replace(parse_file(source / "albania.txt"), country="Abkhazia", territory=True)
+    kazakhstan = parse_file(source / "kazakhstan.txt")
+    one = kazakhstan.indicators[0].paragraphs
+    flat = replace(
+        kazakhstan, indicators=tuple(replace(i, paragraphs=one) for i in kazakhstan.indicators)
+    )
+    assert not filler(own) and filler(flat)
+    (tmp_path / "abkhazia.txt").write_text(render_text(own))
+    (tmp_path / "kazakhstan.txt").write_text(render_text(flat))
+    engine = make_engine(database_url)
+    import_files(engine, [tmp_path])
+    engine.dispose()
+    ds = open_dataset(database_url)
+    corpus = load_corpus(ds)
+    ds.engine.dispose()
+    assert {c.country_id for c in corpus.cells} == {"abkhazia"}
+    assert len(corpus.cells) == len(INDICATORS) and corpus.skipped_filler == 1
+
+
 def test_training_uses_only_editions_before_until(assist_slice: Slice) -> None:
     info = assist_slice.model.info
     assert info.until == 2023
     assert info.editions == (2021, 2022)
     assert info.countries == len(COUNTRIES)
     assert info.cells == len(COUNTRIES) * 2 * len(INDICATORS)
-    assert info.skipped_territories == 1 * 3  # the territory, in every edition loaded
+    assert info.skipped_filler == 1 * 3  # the territory's filler page, in every edition loaded
 
 
 def test_checking_an_edition_the_model_was_trained_on_is_refused(assist_slice: Slice) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from fiw.assist.corpus import Cell, Previous, load_corpus, report_cells
+from fiw.assist.corpus import Cell, Previous, filler, load_corpus, report_cells
 from fiw.assist.errors import AssistError, NoReports
 from fiw.assist.model import AssistModel
 from fiw.assist.suggestion import Suggestion
@@ -88,17 +88,12 @@ def read_reports(path: Path) -> list[tuple[Path, Report]]:
         raise PageUnreadable(path, str(exc)) from None
 
 
-def filler(report: Report) -> bool:
-    """Whether every indicator of the page carries the same narrative: no text tells one
-    score from another (the shared corpus's territory pages), so judging it ranks noise."""
-    return len(report.indicators) > 1 and len({i.paragraphs for i in report.indicators}) == 1
-
-
 def check_pages(
     model: AssistModel, path: Path, ds: Dataset | None, top: int | None = None
 ) -> tuple[list[Suggestion], list[Path]]:
     """Every indicator of the pages at `path`, most suspicious first, and the pages of a
-    folder skipped as `filler` (a page given alone is judged whatever its text)."""
+    folder skipped as `filler`, as `load_corpus` skips them (a page given alone is judged
+    whatever its text)."""
     cells: list[Cell] = []
     skipped: list[Path] = []
     for file, report in read_reports(path):
@@ -120,13 +115,13 @@ def check_pages(
 def check_edition(
     model: AssistModel, ds: Dataset, edition: int, top: int | None = None
 ) -> tuple[list[Suggestion], int]:
-    """Every indicator of an edition's country reports in the store, most suspicious first,
-    and how many territory pages were skipped."""
+    """Every indicator of an edition's reports in the store, most suspicious first, and how
+    many `filler` pages were skipped."""
     model.check_edition(edition)
     corpus = load_corpus(ds, [edition])
     if not corpus.cells:
         raise NoReports(edition)
-    return ranked(model.judge(corpus.cells), top), corpus.skipped_territories
+    return ranked(model.judge(corpus.cells), top), corpus.skipped_filler
 
 
 def suggest_page(model: AssistModel, path: Path, ds: Dataset | None) -> list[Suggestion]:

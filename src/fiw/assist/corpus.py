@@ -102,10 +102,10 @@ def report_cells(
 
 @dataclass(frozen=True)
 class Corpus:
-    """Cells of the store's current reports, by edition; territories left out (see docs)."""
+    """Cells of the store's current reports, by edition; `filler` pages left out (see docs)."""
 
     cells: tuple[Cell, ...]
-    skipped_territories: int
+    skipped_filler: int
 
     def editions(self) -> tuple[int, ...]:
         """The editions present, oldest first."""
@@ -117,36 +117,35 @@ class Corpus:
         return [c for c in self.cells if c.edition in wanted]
 
 
-def load_corpus(
-    ds: Dataset, editions: Sequence[int] | None = None, *, territories: bool = False
-) -> Corpus:
-    """The cells of the store's current country reports of `editions` (all when None), each
-    with the previous edition's report of the same country as history where stored.
+def filler(report: Report) -> bool:
+    """Whether every indicator of the page carries one and the same narrative (the shared
+    corpus's territory pages): no text tells one score from another, so it can only teach
+    noise, and judging it ranks noise first."""
+    return len(report.indicators) > 1 and len({i.paragraphs for i in report.indicators}) == 1
 
-    Territory pages are skipped unless `territories`: in the shared corpus their narratives
-    are filler text, which would teach the model nothing but noise."""
+
+def load_corpus(ds: Dataset, editions: Sequence[int] | None = None) -> Corpus:
+    """The cells of the store's current reports of `editions` (all when None), each with the
+    previous edition's report of the same country as history where stored; `filler` pages
+    skipped, counted in `skipped_filler`."""
     frame = ds.reports()
     available = sorted({int(e) for e in frame["edition"]})
     chosen = available if editions is None else sorted(set(editions) & set(available))
     wanted = set(chosen) | {e - 1 for e in chosen}
     rows = frame[frame["edition"].isin(sorted(wanted))]
-    reports: dict[tuple[str, int], tuple[Report, bool]] = {}
-    for country_id, edition, territory in zip(
-        rows["country_id"], rows["edition"], rows["territory"], strict=True
-    ):
+    reports: dict[tuple[str, int], Report] = {}
+    for country_id, edition in zip(rows["country_id"], rows["edition"], strict=True):
         report = ds.report(str(country_id), int(edition))
         if report is not None:
-            reports[(str(country_id), int(edition))] = (report, bool(territory))
+            reports[(str(country_id), int(edition))] = report
     cells: list[Cell] = []
     skipped = 0
-    for (country_id, edition), (report, territory) in sorted(reports.items()):
+    for (country_id, edition), report in sorted(reports.items()):
         if edition not in chosen:
             continue
-        if territory and not territories:
+        if filler(report):
             skipped += 1
             continue
         before = reports.get((country_id, edition - 1))
-        cells.extend(
-            report_cells(report, country_id, edition, before[0] if before is not None else None)
-        )
+        cells.extend(report_cells(report, country_id, edition, before))
     return Corpus(tuple(cells), skipped)

@@ -24,7 +24,7 @@ from fiw.assist.level import SCORES, LevelModel, Matrix
 from fiw.assist.suggestion import Suggestion
 from fiw.assist.text import TextDiff
 
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever the saved model's shape or features change: older files are stale."""
 SENTENCES = 3
 """How many sentences a suggestion shows."""
@@ -46,7 +46,7 @@ class TrainingInfo:
     changed_cells: int
     digest: str
     trained_at: str
-    skipped_territories: int
+    skipped_filler: int
 
 
 def digest(cells: Sequence[Cell]) -> str:
@@ -186,6 +186,6 @@ def train(corpus: Corpus, until: int | None = None) -> AssistModel:
         changed_cells=sum(1 for c in history if c.previous and c.previous.score != c.score),
         digest=digest(cells),
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        skipped_territories=corpus.skipped_territories,
+        skipped_filler=corpus.skipped_filler,
     )
     return AssistModel(level, change, info)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -101,7 +102,7 @@ def train_command(
     out.print(
         f"Trained on {info['cells']:,} indicator cells of {info['reports']:,} country reports "
         f"(editions {', '.join(map(str, info['editions']))}; "
-        f"{_count(int(info['skipped_territories']), 'territory page')} skipped) in "
+        f"{_count(int(info['skipped_filler']), 'filler page')} skipped) in "
         f"{time.perf_counter() - started:.0f} s.",
         highlight=False,
     )
@@ -130,6 +131,16 @@ def _count(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def _skipped(count: int, names: Sequence[str] = ()) -> None:
+    """The note for the `filler` pages a check left out (naming the first few)."""
+    if count:
+        shown = f": {', '.join(names[:3])}{', …' if len(names) > 3 else ''}" if names else ""
+        err.print(
+            f"note: {_count(count, 'page')} skipped, the same narrative under every "
+            f"indicator (nothing to judge){shown}"
+        )
+
+
 def check_command(
     path: Annotated[
         Path | None, typer.Argument(help="a report page or a folder of pages (or --edition)")
@@ -156,19 +167,11 @@ def check_command(
         ds = _dataset(database, required=True)
         assert ds is not None
         rows, skipped = check_edition(fitted, ds, edition, top)
-        if skipped:
-            err.print(
-                f"note: {_count(skipped, 'territory page')} skipped (their narratives are filler)"
-            )
+        _skipped(skipped)
     else:
         assert path is not None
         rows, fillers = check_pages(fitted, path, _dataset(database, required=False), top)
-        if fillers:
-            err.print(
-                f"note: {_count(len(fillers), 'page')} skipped, the same narrative under every "
-                f"indicator (nothing to judge): {', '.join(f.name for f in fillers[:3])}"
-                + (", …" if len(fillers) > 3 else "")
-            )
+        _skipped(len(fillers), [f.name for f in fillers])
     if as_json:
         _json_lines(rows)
         return
